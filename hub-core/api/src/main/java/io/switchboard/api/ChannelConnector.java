@@ -1,0 +1,57 @@
+package io.switchboard.api;
+
+import java.util.List;
+import java.util.Set;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A channel provider's way into the hub: the webhook endpoints it serves, how it verifies and
+ * parses what the provider sends, and what it answers once the hub has safely queued the messages.
+ *
+ * <p>The hub serves every endpoint at {@code POST /webhooks/{tenant}/{id()}/{endpoint}} and calls,
+ * in order, {@link #verify}, {@link #parse} and, only after every parsed message has been appended
+ * to the inbound log, {@link #acknowledge}. A connector never sees another tenant's settings.
+ *
+ * <p>Threading: one instance serves all tenants and is called concurrently from many request
+ * threads; implementations must be stateless or thread-safe. No method may block on remote calls.
+ */
+public interface ChannelConnector extends ExtensionPoint {
+
+  /** Stable identifier used in webhook paths and tenant files, e.g. {@code twilio}. Never null. */
+  String id();
+
+  /** The endpoint names this connector serves under its id, e.g. {@code sms}. Never empty. */
+  Set<String> endpoints();
+
+  /**
+   * Checks that the request really comes from the provider, using the tenant's secrets.
+   *
+   * @throws WebhookException with status 401 or 403 when the signature is missing or wrong
+   */
+  void verify(WebhookRequest request, ChannelSettings settings) throws WebhookException;
+
+  /**
+   * Turns a verified request into the inbound messages it carries (usually one).
+   *
+   * @return the messages, possibly empty for provider callbacks that carry none; never null
+   * @throws WebhookException with status 400 when the body is not what the provider sends
+   */
+  List<InboundMessage> parse(WebhookRequest request, ChannelSettings settings) throws WebhookException;
+
+  /**
+   * The answer the provider expects after the messages are queued (TwiML, an empty 200, ...).
+   * Called for duplicates too: a provider retrying a message must get the same answer.
+   */
+  WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted);
+
+  /**
+   * Builds the request the provider would send for a test message, signed with the tenant's
+   * secrets, so that {@code switchboard simulate} exercises exactly the production path.
+   * Optional: connectors that cannot simulate keep this default.
+   *
+   * @throws UnsupportedOperationException when the connector has no simulator
+   */
+  default WebhookRequest simulate(SimulatedMessage message, ChannelSettings settings) {
+    throw new UnsupportedOperationException("connector '" + id() + "' cannot simulate requests");
+  }
+}
