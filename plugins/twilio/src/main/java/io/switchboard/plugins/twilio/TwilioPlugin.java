@@ -1,0 +1,11 @@
+package io.switchboard.plugins.twilio;
+
+import org.pf4j.Plugin;
+
+/** The PF4J plugin that contributes the Twilio connector ({@link TwilioSmsConnector}) to the hub. */
+public class TwilioPlugin extends Plugin {
+
+  public TwilioPlugin() {
+    super();
+  }
+}
