@@ -1,0 +1,242 @@
+package io.switchboard.runtime;
+
+import io.switchboard.runtime.ai.SentimentAnalyzer;
+import io.switchboard.runtime.config.SwitchboardConfig;
+import io.switchboard.runtime.http.HubRoutes;
+import io.switchboard.runtime.http.PublicUrl;
+import io.switchboard.runtime.http.ReadApi;
+import io.switchboard.runtime.http.WebhookIngress;
+import io.switchboard.runtime.pipeline.InteractionWriter;
+import io.switchboard.runtime.pipeline.PhoneNumbers;
+import io.switchboard.runtime.pipeline.PipelineConsumer;
+import io.switchboard.runtime.plugin.PluginHost;
+import io.switchboard.runtime.spine.EmbeddedKafka;
+import io.switchboard.runtime.spine.KafkaTopics;
+import io.switchboard.runtime.spine.Spine;
+import io.switchboard.runtime.store.Database;
+import io.switchboard.runtime.tenant.TenantConfigException;
+import io.switchboard.runtime.tenant.TenantRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub: Camel Main with the HTTP surface, started first so that {@code /health} answers 503
+ * while PostgreSQL, Kafka and the plugins come up in the background; then the webhook ingress, the
+ * read API and the pipeline consumer go live together. {@link #close()} stops everything it
+ * started, in reverse order, and nothing it did not.
+ */
+public final class SwitchboardRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SwitchboardRuntime.class);
+
+  private final SwitchboardConfig config;
+  private final Readiness readiness = new Readiness();
+  private final Deque<AutoCloseable> started = new java.util.concurrent.LinkedBlockingDeque<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile TenantRegistry tenants;
+  private volatile Database database;
+  private volatile String kafkaBootstrap;
+  private Main main;
+
+  public SwitchboardRuntime(SwitchboardConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Loads the tenants and starts the HTTP server, then brings up the rest in the background.
+   *
+   * @throws TenantConfigException when a tenant file is invalid; nothing is started then
+   */
+  public SwitchboardRuntime start() throws Exception {
+    LOG.info("Starting Switchboard {} (home {}, configuration {})", Version.HUB, config.home(), config.redacted());
+    tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
+    main = new Main();
+    PublicUrl publicUrl = new PublicUrl(config.get(SwitchboardConfig.PUBLIC_URL).orElse(""));
+    main.configure().addRoutesBuilder(new HubRoutes(readiness, publicUrl));
+    main.setInitialProperties(camelProperties());
+    main.start();
+    Thread boot = new Thread(this::bootstrap, "switchboard-bootstrap");
+    boot.setDaemon(true);
+    boot.start();
+    return this;
+  }
+
+  private Properties camelProperties() {
+    Properties p = new Properties();
+    // switchboard.* keys are visible to YAML routes as {{switchboard...}} placeholders.
+    p.putAll(config.asMap());
+    p.put("camel.main.name", "switchboard");
+    p.put("camel.server.enabled", "true");
+    p.put("camel.server.host", config.require(SwitchboardConfig.HTTP_HOST));
+    p.put("camel.server.port", config.require(SwitchboardConfig.HTTP_PORT));
+    // Vert.x refuses bodies above this with its own 413; webhooks check their smaller limit themselves.
+    long limit = Math.max(1 << 20, config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY) + 1);
+    p.put("camel.server.maxBodySize", String.valueOf(limit));
+    Path routes = config.path(SwitchboardConfig.ROUTES_DIR);
+    if (Files.isDirectory(routes)) {
+      p.put("camel.main.routesIncludePattern", "file:" + routes + "/*.camel.yaml");
+    }
+    return p;
+  }
+
+  private void bootstrap() {
+    try {
+      long t0 = System.nanoTime();
+      Database db = new Database(config);
+      started.push(db);
+      db.start();
+      database = db;
+      readiness.register("postgres", cached(db::isHealthy));
+
+      String bootstrap = config.get(SwitchboardConfig.KAFKA_BOOTSTRAP).orElse(null);
+      if (bootstrap == null) {
+        EmbeddedKafka kafka = new EmbeddedKafka(config.path(SwitchboardConfig.DATA_DIR).resolve("kafka"),
+            config.intValue(SwitchboardConfig.KAFKA_EMBEDDED_PORT));
+        started.push(kafka);
+        kafka.start();
+        bootstrap = kafka.bootstrapServers();
+      }
+      kafkaBootstrap = bootstrap;
+      Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+      started.push(admin);
+      int partitions = config.intValue(SwitchboardConfig.KAFKA_PARTITIONS);
+      KafkaTopics.ensure(admin, Map.of(Spine.INBOUND_TOPIC, partitions, Spine.EVENTS_TOPIC, partitions),
+          (short) config.intValue(SwitchboardConfig.KAFKA_REPLICATION), Duration.ofSeconds(30));
+      readiness.register("kafka", cached(() -> isKafkaUp(admin)));
+
+      PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR));
+      started.push(plugins);
+      plugins.start();
+      readiness.register("plugins", plugins::isHealthy);
+
+      Spine spine = new Spine(bootstrap, Duration.ofMillis(config.intValue(SwitchboardConfig.KAFKA_SEND_TIMEOUT)));
+      started.push(spine);
+      InteractionWriter writer = new InteractionWriter(db.dataSource(),
+          new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION)), SentimentAnalyzer.load(),
+          config.hours(SwitchboardConfig.CONVERSATION_WINDOW));
+      PipelineConsumer pipeline = new PipelineConsumer(bootstrap,
+          config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine);
+      started.push(pipeline);
+      pipeline.start();
+      readiness.register("pipeline", pipeline::isHealthy);
+
+      readiness.publish(new Readiness.Services(
+          new WebhookIngress(() -> tenants, plugins::connector, db.dataSource(), spine,
+              config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY)),
+          new ReadApi(() -> tenants, db.dataSource())));
+      LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
+          config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
+          plugins.connectorIds());
+      ready.complete(null);
+    } catch (Throwable e) {
+      LOG.error("Switchboard failed to start: {}", e.toString(), e);
+      readiness.fail(e.getMessage() == null ? e.toString() : e.getMessage());
+      ready.completeExceptionally(e);
+    }
+  }
+
+  /** Blocks until the hub serves, or throws what stopped it from starting. */
+  public void awaitReady(Duration timeout) throws Exception {
+    try {
+      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Completes when the hub is up; exceptionally when it could not start. */
+  public CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public SwitchboardConfig config() {
+    return config;
+  }
+
+  /** The hub's PostgreSQL pool; only once the hub is ready. */
+  public javax.sql.DataSource dataSource() {
+    if (database == null) {
+      throw new IllegalStateException("the hub is not ready");
+    }
+    return database.dataSource();
+  }
+
+  /** Where the hub's Kafka is; only once the hub is ready. */
+  public String kafkaBootstrapServers() {
+    return kafkaBootstrap;
+  }
+
+  public CamelContext camelContext() {
+    return main.getCamelContext();
+  }
+
+  private static boolean isKafkaUp(Admin admin) {
+    try {
+      admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Health checks are polled; asking PostgreSQL or Kafka at most once a second is plenty. */
+  private static java.util.function.BooleanSupplier cached(java.util.function.BooleanSupplier check) {
+    AtomicLong until = new AtomicLong();
+    AtomicBoolean last = new AtomicBoolean();
+    return () -> {
+      long now = System.nanoTime();
+      if (now - until.get() > 0) {
+        last.set(check.getAsBoolean());
+        until.set(now + 1_000_000_000L);
+      }
+      return last.get();
+    };
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("Stopping Switchboard");
+    try {
+      // Let a start in progress finish, so that everything it starts is also stopped.
+      ready.get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("Stopping a hub that did not start: {}", e.toString());
+    }
+    if (main != null) {
+      // HTTP first: no request may reach a service that is already stopped.
+      main.stop();
+    }
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("Error while stopping {}", c, e);
+      }
+    }
+    LOG.info("Switchboard stopped");
+  }
+}

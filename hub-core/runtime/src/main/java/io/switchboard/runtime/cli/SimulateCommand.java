@@ -1,0 +1,121 @@
+package io.switchboard.runtime.cli;
+
+import io.switchboard.api.ChannelConnector;
+import io.switchboard.api.ChannelSettings;
+import io.switchboard.api.SimulatedMessage;
+import io.switchboard.api.WebhookRequest;
+import io.switchboard.runtime.config.SwitchboardConfig;
+import io.switchboard.runtime.plugin.PluginHost;
+import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Send a realistic, correctly signed provider webhook to a running hub.",
+    subcommands = {SimulateCommand.Sms.class})
+final class SimulateCommand implements Runnable {
+
+  @Option(names = "--hub", paramLabel = "URL",
+      description = "Where the hub listens (default: http://localhost:<switchboard.http.port>).")
+  String hub;
+
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = "The public base URL the provider signs (default: switchboard.public-url, else the --hub URL).")
+  String publicUrl;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** {@code switchboard simulate sms}: an inbound SMS through the tenant's Twilio channel. */
+  @Command(name = "sms", mixinStandardHelpOptions = true,
+      description = {"Post an inbound SMS exactly as Twilio would: form fields, X-Twilio-Signature with the",
+          "tenant's auth token, to /webhooks/<tenant>/twilio/sms. Prints the hub's answer."})
+  static final class Sms implements Callable<Integer> {
+
+    @ParentCommand
+    SimulateCommand parent;
+
+    @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
+    String tenant;
+
+    @Option(names = "--from", required = true, description = "Sender's number, e.g. +15551230001.")
+    String from;
+
+    @Option(names = "--to", description = "The tenant's number (default: its first Twilio phone number).")
+    String to;
+
+    @Option(names = "--body", required = true, description = "Message text.")
+    String body;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.send("twilio", "sms", tenant, from, to, body);
+    }
+  }
+
+  int send(String connectorId, String endpoint, String tenantId, String from, String to, String text) throws Exception {
+    SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
+    TenantRegistry tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
+    Tenant tenant = tenants.find(tenantId).orElse(null);
+    if (tenant == null) {
+      System.err.println("No tenant '" + tenantId + "' in " + config.path(SwitchboardConfig.TENANTS_DIR));
+      return 2;
+    }
+    ChannelSettings settings = tenant.channel(connectorId).orElse(null);
+    if (settings == null) {
+      System.err.println("Tenant '" + tenantId + "' has no '" + connectorId + "' channel configured");
+      return 2;
+    }
+    String hubBase = strip(hub != null ? hub : "http://localhost:" + config.require(SwitchboardConfig.HTTP_PORT));
+    String signedBase = strip(publicUrl != null ? publicUrl : config.get(SwitchboardConfig.PUBLIC_URL).orElse(hubBase));
+    String path = "/webhooks/" + tenantId + "/" + connectorId + "/" + endpoint;
+    WebhookRequest request;
+    try (PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR))) {
+      plugins.start();
+      ChannelConnector connector = plugins.connector(connectorId).orElse(null);
+      if (connector == null) {
+        System.err.println("No '" + connectorId + "' connector plugin in " + config.path(SwitchboardConfig.PLUGINS_DIR));
+        return 2;
+      }
+      request = connector.simulate(new SimulatedMessage(endpoint, signedBase + path, from, to, text), settings);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hubBase + path))
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    Set<String> restricted = Set.of("host", "content-length", "connection");
+    request.headers().forEach((k, v) -> {
+      if (!restricted.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+        b.header(k, v);
+      }
+    });
+    HttpResponse<String> response;
+    try {
+      response = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException e) {
+      System.err.println("Cannot reach the hub at " + hubBase + " (is 'switchboard run' running?)");
+      return 1;
+    }
+    System.out.println("POST " + hubBase + path + " -> " + response.statusCode());
+    System.out.println(response.body());
+    return response.statusCode() / 100 == 2 ? 0 : 1;
+  }
+
+  private static String strip(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,121 @@
+package io.switchboard.runtime.http;
+
+import io.switchboard.api.WebhookRequest;
+import io.switchboard.api.WebhookResponse;
+import io.switchboard.runtime.Readiness;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's HTTP surface on platform-http: health, provider webhooks and the read API. Every
+ * answer, including errors, is written by {@link HttpSupport}; routes never let request headers
+ * leak into responses.
+ */
+public final class HubRoutes extends RouteBuilder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HubRoutes.class);
+  private static final String OPTIONS = "?populateBodyWithForm=false";
+
+  private final Readiness readiness;
+  private final PublicUrl publicUrl;
+
+  public HubRoutes(Readiness readiness, PublicUrl publicUrl) {
+    this.readiness = readiness;
+    this.publicUrl = publicUrl;
+  }
+
+  @Override
+  public void configure() {
+    onException(ApiError.class).handled(true)
+        .process(e -> HttpSupport.error(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiError.class)));
+    onException(Exception.class).handled(true).process(e -> {
+      Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+      String id = UUID.randomUUID().toString();
+      LOG.error("Unexpected error serving {} [{}]", e.getMessage().getHeader(Exchange.HTTP_PATH), id, cause);
+      HttpSupport.error(e, new ApiError(500, "internal_error", "the hub failed to handle this request (error id " + id + ")"));
+    });
+
+    from("platform-http:/health?httpMethodRestrict=GET").routeId("health").process(e -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      Map<String, String> components = readiness.components();
+      boolean up = readiness.isReady();
+      body.put("status", up ? "UP" : "DOWN");
+      body.put("components", components);
+      HttpSupport.json(e, up ? 200 : 503, body);
+    });
+
+    from("platform-http:/webhooks/{tenant}/{connector}/{endpoint}?useBodyHandler=false").routeId("webhooks").process(this::webhook);
+
+    from("platform-http:/api/v1/tenants/{tenant}/interactions" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-interactions")
+        .process(e -> {
+          ReadApi api = readiness.services().readApi();
+          String tenant = api.authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, api.interactions(tenant, query(e, "limit"), query(e, "cursor")));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/contacts/{id}" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-contact")
+        .process(e -> {
+          ReadApi api = readiness.services().readApi();
+          String tenant = api.authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, api.contact(tenant, segment(e, 5)));
+        });
+  }
+
+  private void webhook(Exchange e) {
+    HttpMessage msg = e.getMessage(HttpMessage.class);
+    var req = msg.getRequest();
+    String correlationId = UUID.randomUUID().toString();
+    if (!"POST".equals(req.method().name())) {
+      throw new ApiError(405, "method_not_allowed", "webhooks accept POST only");
+    }
+    WebhookIngress ingress = readiness.services().ingress();
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+    // Read (and, past the limit, drain) the body even when it is too large, so the client reads our 413.
+    byte[] body = RawBody.read(req, ingress.maxBodyBytes(), 30_000);
+    String url = publicUrl.resolve(req.getHeader("X-Forwarded-Proto"), req.getHeader("X-Forwarded-Host"),
+        host(req), req.path(), req.query());
+    WebhookRequest request = new WebhookRequest("POST", url, headers, body);
+    WebhookResponse response = ingress.handle(segment(e, 1), segment(e, 2), segment(e, 3), request, correlationId);
+    HttpSupport.reply(e, response.status(), response.contentType(), response.body());
+  }
+
+  /** The Host the client addressed, with its port; Vert.x parses it into the request's authority. */
+  private static String host(io.vertx.core.http.HttpServerRequest req) {
+    var authority = req.authority();
+    if (authority == null) {
+      return req.getHeader("Host");
+    }
+    return authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+  }
+
+  /**
+   * A path segment of the request, decoded. Path parameters are read from the path itself, never
+   * from Camel headers, because platform-http also copies form fields into headers and a form field
+   * named like a path parameter must not be able to change the tenant.
+   */
+  private static String segment(Exchange e, int index) {
+    String path = e.getMessage(HttpMessage.class).getRequest().path();
+    String[] parts = path.substring(1).split("/");
+    if (index >= parts.length) {
+      throw ApiError.notFound("not_found", "no resource at " + path);
+    }
+    return java.net.URLDecoder.decode(parts[index], java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String authorization(Exchange e) {
+    return e.getMessage(HttpMessage.class).getRequest().getHeader("Authorization");
+  }
+
+  private static String query(Exchange e, String name) {
+    return e.getMessage(HttpMessage.class).getRequest().getParam(name);
+  }
+}

@@ -1,0 +1,203 @@
+package io.switchboard.runtime.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantRegistry;
+import io.switchboard.runtime.util.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * The read side of the REST API: a tenant's interactions, newest first with cursor pagination, and
+ * a contact with its recent interactions. Every query filters on the caller's tenant.
+ */
+public final class ReadApi {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 200;
+  private static final int RECENT_FOR_CONTACT = 20;
+
+  private static final String INTERACTION_COLUMNS = """
+      id, contact_id, conversation_id, channel, direction, connector, provider_message_id, from_address,
+      to_address, text, media::text, attributes::text, signals::text, received_at""";
+
+  private final Supplier<TenantRegistry> tenants;
+  private final DataSource dataSource;
+
+  public ReadApi(Supplier<TenantRegistry> tenants, DataSource dataSource) {
+    this.tenants = tenants;
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Checks the bearer key against the tenant in the path.
+   *
+   * @return the tenant id the caller may read
+   * @throws ApiError 401 without a valid key; 404 when the key belongs to another tenant (so that
+   *     tenants cannot probe each other's existence)
+   */
+  public String authorize(String tenantId, String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiError(401, "unauthorized", "send the tenant's API key as 'Authorization: Bearer <key>'");
+    }
+    String key = authorization.substring(7).trim();
+    Tenant owner = tenants.get().byApiKey(key)
+        .orElseThrow(() -> new ApiError(401, "unauthorized", "the API key is not valid"));
+    if (!owner.id().equals(tenantId)) {
+      throw ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "' for this API key");
+    }
+    return owner.id();
+  }
+
+  /** A page of interactions, newest first. */
+  public Map<String, Object> interactions(String tenant, String limitParam, String cursorParam) {
+    int limit = parseLimit(limitParam);
+    Cursor cursor = cursorParam == null || cursorParam.isEmpty() ? null : Cursor.decode(cursorParam);
+    String sql = "select " + INTERACTION_COLUMNS + " from interactions where tenant_id = ?"
+        + (cursor == null ? "" : " and (received_at, id) < (?, ?)")
+        + " order by received_at desc, id desc limit ?";
+    List<Map<String, Object>> items = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setString(i++, tenant);
+      if (cursor != null) {
+        ps.setTimestamp(i++, Timestamp.from(cursor.receivedAt()));
+        ps.setObject(i++, cursor.id());
+      }
+      ps.setInt(i, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(interaction(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw ApiError.unavailable("store_unavailable", "the store is not answering; retry later", 5);
+    }
+    String next = null;
+    if (items.size() > limit) {
+      items.remove(limit);
+      Map<String, Object> last = items.get(limit - 1);
+      next = new Cursor(Instant.parse((String) last.get("receivedAt")), (UUID) last.get("id")).encode();
+    }
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("items", items);
+    page.put("nextCursor", next);
+    return page;
+  }
+
+  /** One contact with its most recent interactions. */
+  public Map<String, Object> contact(String tenant, String idParam) {
+    UUID id;
+    try {
+      id = UUID.fromString(idParam);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.notFound("contact_not_found", "no contact '" + idParam + "'");
+    }
+    try (Connection c = dataSource.getConnection()) {
+      Map<String, Object> contact = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "select id, phone, display_name, attributes::text, created_at, updated_at from contacts where tenant_id = ? and id = ?")) {
+        ps.setString(1, tenant);
+        ps.setObject(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw ApiError.notFound("contact_not_found", "no contact '" + idParam + "'");
+          }
+          contact.put("id", rs.getObject(1, UUID.class));
+          contact.put("phone", rs.getString(2));
+          contact.put("displayName", rs.getString(3));
+          contact.put("attributes", Json.MAPPER.readTree(rs.getString(4)));
+          contact.put("createdAt", rs.getTimestamp(5).toInstant().toString());
+          contact.put("updatedAt", rs.getTimestamp(6).toInstant().toString());
+        }
+      }
+      List<Map<String, Object>> recent = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("select " + INTERACTION_COLUMNS
+          + " from interactions where tenant_id = ? and contact_id = ? order by received_at desc, id desc limit ?")) {
+        ps.setString(1, tenant);
+        ps.setObject(2, id);
+        ps.setInt(3, RECENT_FOR_CONTACT);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            recent.add(interaction(rs));
+          }
+        }
+      }
+      contact.put("recentInteractions", recent);
+      return contact;
+    } catch (SQLException e) {
+      throw ApiError.unavailable("store_unavailable", "the store is not answering; retry later", 5);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored contact attributes are not JSON", e);
+    }
+  }
+
+  private static Map<String, Object> interaction(ResultSet rs) throws SQLException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", rs.getObject(1, UUID.class));
+    m.put("contactId", rs.getObject(2, UUID.class));
+    m.put("conversationId", rs.getObject(3, UUID.class));
+    m.put("channel", rs.getString(4));
+    m.put("direction", rs.getString(5));
+    m.put("connector", rs.getString(6));
+    m.put("providerMessageId", rs.getString(7));
+    m.put("from", rs.getString(8));
+    m.put("to", rs.getString(9));
+    m.put("text", rs.getString(10));
+    try {
+      m.put("media", Json.MAPPER.readTree(rs.getString(11)));
+      m.put("attributes", Json.MAPPER.readTree(rs.getString(12)));
+      m.put("signals", Json.MAPPER.readTree(rs.getString(13)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored interaction JSON is invalid", e);
+    }
+    m.put("receivedAt", rs.getTimestamp(14).toInstant().toString());
+    return m;
+  }
+
+  private static int parseLimit(String s) {
+    if (s == null || s.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(s);
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw ApiError.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + s + "'");
+  }
+
+  /** Position after the last item of a page: (received_at, id) of that item, opaque to clients. */
+  record Cursor(Instant receivedAt, UUID id) {
+    String encode() {
+      String raw = receivedAt.toString() + "|" + id;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String s) {
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
+        int bar = raw.indexOf('|');
+        return new Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+      } catch (RuntimeException e) {
+        throw ApiError.badRequest("invalid_cursor", "cursor is not one this API returned; start again without it");
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.switchboard.runtime.http;
+
+import io.switchboard.api.ChannelConnector;
+import io.switchboard.api.ChannelSettings;
+import io.switchboard.api.InboundMessage;
+import io.switchboard.api.WebhookException;
+import io.switchboard.api.WebhookRequest;
+import io.switchboard.api.WebhookResponse;
+import io.switchboard.runtime.pipeline.InboundRecord;
+import io.switchboard.runtime.spine.Spine;
+import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantRegistry;
+import io.switchboard.runtime.util.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 1-6 of the data flow for one webhook call: resolve the tenant, let the connector verify and
+ * parse, deduplicate on the provider's message id, append to {@code switchboard.inbound}, and only
+ * then produce the provider's answer. A refused or failed request leaves nothing behind: the
+ * dedupe mark is written in a transaction that commits only after Kafka acknowledged the append.
+ */
+public final class WebhookIngress {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookIngress.class);
+
+  private final Supplier<TenantRegistry> tenants;
+  private final Function<String, Optional<ChannelConnector>> connectors;
+  private final DataSource dataSource;
+  private final Spine spine;
+  private final int maxBodyBytes;
+
+  public WebhookIngress(Supplier<TenantRegistry> tenants, Function<String, Optional<ChannelConnector>> connectors,
+      DataSource dataSource, Spine spine, int maxBodyBytes) {
+    this.tenants = tenants;
+    this.connectors = connectors;
+    this.dataSource = dataSource;
+    this.spine = spine;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /**
+   * Handles one call to {@code /webhooks/{tenant}/{connector}/{endpoint}}.
+   *
+   * @throws ApiError with the status and code to answer
+   */
+  public WebhookResponse handle(String tenantId, String connectorId, String endpoint, WebhookRequest request,
+      String correlationId) {
+    Tenant tenant = tenants.get().find(tenantId)
+        .orElseThrow(() -> ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "' on this hub"));
+    ChannelConnector connector = connectors.apply(connectorId)
+        .orElseThrow(() -> ApiError.notFound("unknown_connector",
+            "no connector '" + connectorId + "' is installed on this hub"));
+    if (!connector.endpoints().contains(endpoint)) {
+      throw ApiError.notFound("unknown_endpoint",
+          "connector '" + connectorId + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
+    }
+    ChannelSettings settings = tenant.channel(connectorId)
+        .orElseThrow(() -> ApiError.notFound("channel_not_configured",
+            "tenant '" + tenantId + "' has no '" + connectorId + "' channel configured"));
+    if (request.body().length > maxBodyBytes) {
+      throw new ApiError(413, "payload_too_large",
+          "the body is " + request.body().length + " bytes; webhooks accept at most " + maxBodyBytes);
+    }
+    List<InboundMessage> messages;
+    try {
+      connector.verify(request, settings);
+      messages = connector.parse(request, settings);
+    } catch (WebhookException e) {
+      LOG.info("Refused {} webhook for tenant {} at {} ({} bytes): {} {} [{}]", connectorId, tenantId, request.url(),
+          request.body().length, e.status(), e.code(), correlationId);
+      throw new ApiError(e.status(), e.code(), e.getMessage());
+    } catch (IllegalStateException e) {
+      // A tenant file without a secret the connector needs: the hub's fault, not the provider's.
+      LOG.error("Connector {} cannot serve tenant {}: {} [{}]", connectorId, tenantId, e.getMessage(), correlationId);
+      throw new ApiError(500, "channel_misconfigured", e.getMessage());
+    }
+    enqueue(tenantId, connectorId, messages, correlationId);
+    return connector.acknowledge(request, messages);
+  }
+
+  private void enqueue(String tenantId, String connectorId, List<InboundMessage> messages, String correlationId) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<Spine.Message> fresh = new ArrayList<>(messages.size());
+        try (PreparedStatement ps = c.prepareStatement(
+            "insert into processed_provider_ids (tenant_id, connector, provider_id) values (?, ?, ?) on conflict do nothing")) {
+          for (InboundMessage m : messages) {
+            ps.setString(1, tenantId);
+            ps.setString(2, connectorId);
+            ps.setString(3, m.providerMessageId());
+            // A concurrent retry of the same id waits here on the unique key until we commit or roll back.
+            if (ps.executeUpdate() == 1) {
+              InboundRecord r = InboundRecord.of(tenantId, connectorId, m, correlationId);
+              fresh.add(new Spine.Message(Spine.INBOUND_TOPIC, r.conversationKey(), Json.write(r)));
+            } else {
+              LOG.debug("Duplicate {} message {} for tenant {} acknowledged, not queued", connectorId,
+                  m.providerMessageId(), tenantId);
+            }
+          }
+        }
+        if (!fresh.isEmpty()) {
+          spine.sendAll(fresh);
+        }
+        c.commit();
+      } catch (SQLException | Spine.SpineUnavailableException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (Spine.SpineUnavailableException e) {
+      LOG.warn("Kafka unavailable, answered 503 to {} webhook for tenant {}: {} [{}]", connectorId, tenantId,
+          e.getMessage(), correlationId);
+      throw ApiError.unavailable("spine_unavailable",
+          "the message could not be queued right now; retry later (nothing was stored)", 5);
+    } catch (SQLException e) {
+      LOG.warn("Database unavailable, answered 503 to {} webhook for tenant {} [{}]", connectorId, tenantId,
+          correlationId, e);
+      throw ApiError.unavailable("store_unavailable",
+          "the message could not be recorded right now; retry later (nothing was stored)", 5);
+    }
+  }
+}

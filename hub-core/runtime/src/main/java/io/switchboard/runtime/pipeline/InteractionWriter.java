@@ -1,0 +1,293 @@
+package io.switchboard.runtime.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.runtime.ai.SentimentAnalyzer;
+import io.switchboard.runtime.spine.Spine;
+import io.switchboard.runtime.util.Ids;
+import io.switchboard.runtime.util.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns inbound records into stored interactions: upserts the contact, threads the conversation,
+ * computes the signals, and writes the interaction with its {@code interaction.received} event in
+ * the caller's transaction. Returns the events to publish once that transaction has committed.
+ *
+ * <p>Idempotent: a record whose interaction already exists (a redelivery after a crash between
+ * commit and publish) stores nothing and yields its stored event again, so the event is published
+ * at least once.
+ */
+public final class InteractionWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InteractionWriter.class);
+  public static final String INTERACTION_RECEIVED = "interaction.received";
+
+  private final DataSource dataSource;
+  private final PhoneNumbers phones;
+  private final SentimentAnalyzer sentiment;
+  private final Duration conversationWindow;
+
+  public InteractionWriter(DataSource dataSource, PhoneNumbers phones, SentimentAnalyzer sentiment,
+      Duration conversationWindow) {
+    this.dataSource = dataSource;
+    this.phones = phones;
+    this.sentiment = sentiment;
+    this.conversationWindow = conversationWindow;
+  }
+
+  /** One raw record from Kafka: its key, JSON value and where it came from (for dead letters). */
+  public record Raw(String key, String value, String source) {}
+
+  /**
+   * Writes a batch in one transaction. A record that is not valid JSON, or that fails on its own,
+   * goes to the dead-letter table instead of blocking the batch.
+   *
+   * @return the events to publish, in order
+   * @throws SQLException when the database itself fails; nothing of the batch is then stored
+   */
+  public List<Spine.Message> write(List<Raw> batch) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<Spine.Message> events = new ArrayList<>(batch.size());
+        for (Raw raw : batch) {
+          writeOne(c, raw, events);
+        }
+        c.commit();
+        return events;
+      } catch (SQLException e) {
+        c.rollback();
+        if (batch.size() == 1 || isConnectionFailure(e)) {
+          throw e;
+        }
+        LOG.warn("Batch of {} failed ({}); retrying record by record", batch.size(), e.getMessage());
+      }
+    }
+    return writeEach(batch);
+  }
+
+  private List<Spine.Message> writeEach(List<Raw> batch) throws SQLException {
+    List<Spine.Message> events = new ArrayList<>();
+    for (Raw raw : batch) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        List<Spine.Message> one = new ArrayList<>(1);
+        try {
+          writeOne(c, raw, one);
+          c.commit();
+          events.addAll(one);
+        } catch (SQLException e) {
+          c.rollback();
+          if (isConnectionFailure(e)) {
+            throw e;
+          }
+          deadLetter(c, raw, "store failed: " + e.getMessage());
+          c.commit();
+        }
+      }
+    }
+    return events;
+  }
+
+  private void writeOne(Connection c, Raw raw, List<Spine.Message> events) throws SQLException {
+    InboundRecord r;
+    try {
+      r = Json.MAPPER.readValue(raw.value(), InboundRecord.class);
+    } catch (JsonProcessingException e) {
+      deadLetter(c, raw, "not a valid inbound record: " + e.getOriginalMessage());
+      return;
+    }
+    if (r.tenant() == null || r.providerMessageId() == null || r.from() == null || r.channel() == null) {
+      deadLetter(c, raw, "inbound record lacks tenant, channel, providerMessageId or from");
+      return;
+    }
+    String existing = existingEvent(c, r);
+    if (existing != null) {
+      LOG.debug("Interaction {} of tenant {} already stored; republishing its event", r.providerMessageId(), r.tenant());
+      events.add(new Spine.Message(Spine.EVENTS_TOPIC, eventKey(existing), existing));
+      return;
+    }
+    Instant at = r.receivedAt() == null ? Instant.now() : r.receivedAt();
+    UUID contactId = upsertContact(c, r.tenant(), phones.toE164(stripScheme(r.from())).orElse(r.from()), at);
+    UUID conversationId = thread(c, r.tenant(), contactId, r.channel(), at);
+    var s = sentiment.analyze(r.text());
+    Map<String, Object> sentimentSignal = new LinkedHashMap<>();
+    sentimentSignal.put("compound", round(s.compound()));
+    sentimentSignal.put("positive", round(s.positive()));
+    sentimentSignal.put("neutral", round(s.neutral()));
+    sentimentSignal.put("negative", round(s.negative()));
+    sentimentSignal.put("label", s.label());
+    Map<String, Object> signals = Map.of("sentiment", sentimentSignal);
+
+    UUID interactionId = Ids.newId();
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into interactions (id, tenant_id, conversation_id, contact_id, channel, direction, connector,
+          provider_message_id, from_address, to_address, text, media, attributes, signals, received_at)
+        values (?, ?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)""")) {
+      ps.setObject(1, interactionId);
+      ps.setString(2, r.tenant());
+      ps.setObject(3, conversationId);
+      ps.setObject(4, contactId);
+      ps.setString(5, r.channel());
+      ps.setString(6, r.connector());
+      ps.setString(7, r.providerMessageId());
+      ps.setString(8, r.from());
+      ps.setString(9, r.to());
+      ps.setString(10, r.text() == null ? "" : r.text());
+      ps.setString(11, Json.write(r.media() == null ? List.of() : r.media()));
+      ps.setString(12, Json.write(r.attributes() == null ? Map.of() : r.attributes()));
+      ps.setString(13, Json.write(signals));
+      ps.setTimestamp(14, Timestamp.from(at));
+      ps.executeUpdate();
+    }
+
+    UUID eventId = Ids.newId();
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", eventId);
+    event.put("type", INTERACTION_RECEIVED);
+    event.put("tenant", r.tenant());
+    event.put("interactionId", interactionId);
+    event.put("contactId", contactId);
+    event.put("conversationId", conversationId);
+    event.put("channel", r.channel());
+    event.put("from", r.from());
+    event.put("text", r.text());
+    event.put("signals", signals);
+    event.put("occurredAt", at.toString());
+    event.put("correlationId", r.correlationId());
+    String payload = Json.write(event);
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into events (id, tenant_id, type, subject_id, payload) values (?, ?, ?, ?, ?::jsonb)")) {
+      ps.setObject(1, eventId);
+      ps.setString(2, r.tenant());
+      ps.setString(3, INTERACTION_RECEIVED);
+      ps.setObject(4, interactionId);
+      ps.setString(5, payload);
+      ps.executeUpdate();
+    }
+    events.add(new Spine.Message(Spine.EVENTS_TOPIC, r.tenant() + "/" + conversationId, payload));
+  }
+
+  private static String existingEvent(Connection c, InboundRecord r) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        select e.payload::text from interactions i
+          join events e on e.tenant_id = i.tenant_id and e.subject_id = i.id and e.type = ?
+         where i.tenant_id = ? and i.connector = ? and i.provider_message_id = ?""")) {
+      ps.setString(1, INTERACTION_RECEIVED);
+      ps.setString(2, r.tenant());
+      ps.setString(3, r.connector());
+      ps.setString(4, r.providerMessageId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static String eventKey(String payload) {
+    try {
+      var n = Json.MAPPER.readTree(payload);
+      return n.path("tenant").asText() + "/" + n.path("conversationId").asText();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored event is not JSON", e);
+    }
+  }
+
+  private static UUID upsertContact(Connection c, String tenant, String phone, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into contacts (id, tenant_id, phone, created_at, updated_at) values (?, ?, ?, ?, ?)
+        on conflict (tenant_id, phone) where phone is not null
+        do update set updated_at = greatest(contacts.updated_at, excluded.updated_at)
+        returning id""")) {
+      ps.setObject(1, Ids.newId());
+      ps.setString(2, tenant);
+      ps.setString(3, phone);
+      ps.setTimestamp(4, Timestamp.from(at));
+      ps.setTimestamp(5, Timestamp.from(at));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getObject(1, UUID.class);
+      }
+    }
+  }
+
+  /** The open conversation on this channel active within the window, or a new one. */
+  private UUID thread(Connection c, String tenant, UUID contactId, String channel, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        select id from conversations
+         where tenant_id = ? and contact_id = ? and channel = ? and status = 'open' and last_activity_at > ?
+         order by last_activity_at desc limit 1 for update""")) {
+      ps.setString(1, tenant);
+      ps.setObject(2, contactId);
+      ps.setString(3, channel);
+      ps.setTimestamp(4, Timestamp.from(at.minus(conversationWindow)));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          UUID id = rs.getObject(1, UUID.class);
+          try (PreparedStatement up = c.prepareStatement(
+              "update conversations set last_activity_at = greatest(last_activity_at, ?) where tenant_id = ? and id = ?")) {
+            up.setTimestamp(1, Timestamp.from(at));
+            up.setString(2, tenant);
+            up.setObject(3, id);
+            up.executeUpdate();
+          }
+          return id;
+        }
+      }
+    }
+    UUID id = Ids.newId();
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into conversations (id, tenant_id, contact_id, channel, status, started_at, last_activity_at)
+        values (?, ?, ?, ?, 'open', ?, ?)""")) {
+      ps.setObject(1, id);
+      ps.setString(2, tenant);
+      ps.setObject(3, contactId);
+      ps.setString(4, channel);
+      ps.setTimestamp(5, Timestamp.from(at));
+      ps.setTimestamp(6, Timestamp.from(at));
+      ps.executeUpdate();
+    }
+    return id;
+  }
+
+  private static void deadLetter(Connection c, Raw raw, String reason) throws SQLException {
+    LOG.warn("Dead-lettered inbound record from {}: {}", raw.source(), reason);
+    String key = raw.key() == null ? "" : raw.key();
+    String tenant = key.contains("/") ? key.substring(0, key.indexOf('/')) : "unknown";
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into dead_letters (id, tenant_id, source, reason, payload) values (?, ?, ?, ?, ?)")) {
+      ps.setObject(1, Ids.newId());
+      ps.setString(2, tenant);
+      ps.setString(3, raw.source());
+      ps.setString(4, reason);
+      ps.setString(5, raw.value() == null ? "" : raw.value());
+      ps.executeUpdate();
+    }
+  }
+
+  private static String stripScheme(String address) {
+    int colon = address.indexOf(':');
+    return colon > 0 && !address.startsWith("+") ? address.substring(colon + 1) : address;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10_000d) / 10_000d;
+  }
+
+  static boolean isConnectionFailure(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof java.sql.SQLTransientConnectionException || (state != null && state.startsWith("08"));
+  }
+}

@@ -1,0 +1,71 @@
+package io.switchboard.runtime.tenant;
+
+import io.switchboard.api.ChannelSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A tenant as the hub runs it: its id and name, the digests of its API keys, and its channel
+ * settings with secrets resolved. Immutable; {@link #toString()} never shows a secret.
+ */
+public final class Tenant {
+
+  private final String id;
+  private final String name;
+  private final List<byte[]> apiKeyDigests;
+  private final Map<String, ChannelSettings> channels;
+
+  public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels) {
+    this.id = id;
+    this.name = name;
+    this.apiKeyDigests = apiKeys.stream().map(Tenant::sha256).toList();
+    this.channels = Map.copyOf(channels);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The tenant's settings for a connector, if the tenant uses it. */
+  public Optional<ChannelSettings> channel(String connectorId) {
+    return Optional.ofNullable(channels.get(connectorId));
+  }
+
+  public Map<String, ChannelSettings> channels() {
+    return channels;
+  }
+
+  /** Whether the presented key is one of this tenant's API keys; constant time in the key. */
+  public boolean acceptsApiKey(String presented) {
+    if (presented == null || presented.isEmpty()) {
+      return false;
+    }
+    byte[] d = sha256(presented);
+    boolean match = false;
+    for (byte[] k : apiKeyDigests) {
+      match |= MessageDigest.isEqual(k, d);
+    }
+    return match;
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Tenant[" + id + ", channels=" + channels.keySet() + "]";
+  }
+}

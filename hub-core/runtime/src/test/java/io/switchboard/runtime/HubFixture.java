@@ -1,0 +1,149 @@
+package io.switchboard.runtime;
+
+import io.switchboard.runtime.config.SwitchboardConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real hub for integration tests: the repository's config/ copied into a temporary home, the
+ * plugin archives the build produced, embedded PostgreSQL and Kafka on free ports.
+ */
+final class HubFixture implements AutoCloseable {
+
+  static final String DEMO_TOKEN = "demo-twilio-auth-token";
+  static final String DEMO_KEY = "sb_demo_key";
+  static final String ACME_TOKEN = "acme-token-for-tests";
+  static final String ACME_KEY = "sb_acme_key";
+
+  final Path home;
+  final int port;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  SwitchboardRuntime hub;
+
+  private HubFixture(Path home, int port) {
+    this.home = home;
+    this.port = port;
+  }
+
+  /** Prepares a home under {@code dir} with the demo tenant and a second tenant, acme. */
+  static HubFixture prepare(Path dir) throws IOException {
+    Path repoConfig = Path.of(System.getProperty("switchboard.it.config", "../../config"));
+    copyTree(repoConfig, dir.resolve("config"));
+    Files.writeString(dir.resolve("config/tenants/acme.yaml"), """
+        id: acme
+        name: Acme Corp
+        apiKeys: [%s]
+        channels:
+          twilio:
+            phoneNumbers: ["+15550007000"]
+            secrets:
+              authToken: %s
+        """.formatted(ACME_KEY, ACME_TOKEN));
+    return new HubFixture(dir, freePort());
+  }
+
+  SwitchboardConfig config() {
+    Path plugins = Path.of(System.getProperty("switchboard.it.plugins", "target/it-plugins"));
+    Map<String, String> o = new HashMap<>();
+    o.put(SwitchboardConfig.HTTP_PORT, String.valueOf(port));
+    o.put(SwitchboardConfig.HTTP_HOST, "127.0.0.1");
+    o.put(SwitchboardConfig.KAFKA_EMBEDDED_PORT, "0");
+    o.put(SwitchboardConfig.PLUGINS_DIR, plugins.toAbsolutePath().toString());
+    o.put(SwitchboardConfig.ROUTES_DIR, Path.of(System.getProperty("switchboard.it.config", "../../config"))
+        .resolveSibling("routes").toAbsolutePath().toString());
+    return SwitchboardConfig.load(home, home.resolve("config/switchboard.properties"), Map.of(), new Properties())
+        .with(o);
+  }
+
+  HubFixture start() throws Exception {
+    hub = new SwitchboardRuntime(config()).start();
+    hub.awaitReady(Duration.ofMinutes(2));
+    return this;
+  }
+
+  void stop() {
+    if (hub != null) {
+      hub.close();
+      hub = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  String base() {
+    return "http://localhost:" + port;
+  }
+
+  HttpResponse<String> get(String path, String apiKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).GET();
+    if (apiKey != null) {
+      b.header("Authorization", "Bearer " + apiKey);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Posts a form to a webhook path, signed with {@code token} as Twilio signs (null: unsigned). */
+  HttpResponse<String> postTwilio(String path, Map<String, String> form, String token) throws Exception {
+    String body = TwilioSigner.formBody(form);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (token != null) {
+      b.header("X-Twilio-Signature", TwilioSigner.sign(token, base() + path, form));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A single number from the hub's database. */
+  long count(String sql, Object... args) throws Exception {
+    try (Connection c = hub.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+}
