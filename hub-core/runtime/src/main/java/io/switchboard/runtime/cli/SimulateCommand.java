@@ -5,6 +5,7 @@ import io.switchboard.api.ChannelSettings;
 import io.switchboard.api.SimulatedMessage;
 import io.switchboard.api.WebhookRequest;
 import io.switchboard.runtime.config.SwitchboardConfig;
+import io.switchboard.runtime.plugin.PluginCalls;
 import io.switchboard.runtime.plugin.PluginHost;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.tenant.TenantRegistry;
@@ -92,7 +93,8 @@ final class SimulateCommand implements Runnable {
         System.err.println("No '" + connectorId + "' connector plugin in " + config.path(SwitchboardConfig.PLUGINS_DIR));
         return 2;
       }
-      request = connector.simulate(new SimulatedMessage(endpoint, signedBase + path, from, to, text), settings);
+      SimulatedMessage message = new SimulatedMessage(endpoint, signedBase + path, from, to, text);
+      request = PluginCalls.call(connector, () -> connector.simulate(message, settings));
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hubBase + path))
         .timeout(Duration.ofSeconds(30))
