@@ -7,6 +7,7 @@ import io.switchboard.api.WebhookException;
 import io.switchboard.api.WebhookRequest;
 import io.switchboard.api.WebhookResponse;
 import io.switchboard.runtime.pipeline.InboundRecord;
+import io.switchboard.runtime.plugin.PluginCalls;
 import io.switchboard.runtime.spine.Spine;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.tenant.TenantRegistry;
@@ -61,24 +62,35 @@ public final class WebhookIngress {
       String correlationId) {
     Tenant tenant = tenants.get().find(tenantId)
         .orElseThrow(() -> ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "' on this hub"));
-    ChannelConnector connector = connectors.apply(connectorId)
-        .orElseThrow(() -> ApiError.notFound("unknown_connector",
-            "no connector '" + connectorId + "' is installed on this hub"));
+    ChannelSettings settings = tenant.channel(connectorId).orElse(null);
+    ChannelConnector connector = connectors.apply(connectorId).orElse(null);
+    if (connector == null && settings != null) {
+      // The tenant uses this connector but its plugin is disabled, failed or being replaced: ask the
+      // provider to retry rather than lose the message.
+      throw ApiError.unavailable("connector_unavailable", "tenant '" + tenantId + "' uses connector '" + connectorId
+          + "', but no started plugin provides it right now; retry later", 30);
+    }
+    if (connector == null) {
+      throw ApiError.notFound("unknown_connector", "no connector '" + connectorId + "' is installed on this hub");
+    }
     if (!connector.endpoints().contains(endpoint)) {
       throw ApiError.notFound("unknown_endpoint",
           "connector '" + connectorId + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
     }
-    ChannelSettings settings = tenant.channel(connectorId)
-        .orElseThrow(() -> ApiError.notFound("channel_not_configured",
-            "tenant '" + tenantId + "' has no '" + connectorId + "' channel configured"));
+    if (settings == null) {
+      throw ApiError.notFound("channel_not_configured",
+          "tenant '" + tenantId + "' has no '" + connectorId + "' channel configured");
+    }
     if (request.body().length > maxBodyBytes) {
       throw new ApiError(413, "payload_too_large",
           "the body is " + request.body().length + " bytes; webhooks accept at most " + maxBodyBytes);
     }
     List<InboundMessage> messages;
     try {
-      connector.verify(request, settings);
-      messages = connector.parse(request, settings);
+      messages = PluginCalls.call(connector, () -> {
+        connector.verify(request, settings);
+        return connector.parse(request, settings);
+      });
     } catch (WebhookException e) {
       LOG.info("Refused {} webhook for tenant {} at {} ({} bytes): {} {} [{}]", connectorId, tenantId, request.url(),
           request.body().length, e.status(), e.code(), correlationId);
@@ -89,7 +101,8 @@ public final class WebhookIngress {
       throw new ApiError(500, "channel_misconfigured", e.getMessage());
     }
     enqueue(tenantId, connectorId, messages, correlationId);
-    return connector.acknowledge(request, messages);
+    List<InboundMessage> accepted = messages;
+    return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted));
   }
 
   private void enqueue(String tenantId, String connectorId, List<InboundMessage> messages, String correlationId) {

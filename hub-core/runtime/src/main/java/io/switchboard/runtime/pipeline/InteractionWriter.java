@@ -1,14 +1,19 @@
 package io.switchboard.runtime.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.api.Interaction;
 import io.switchboard.runtime.ai.SentimentAnalyzer;
 import io.switchboard.runtime.spine.Spine;
 import io.switchboard.runtime.util.Ids;
 import io.switchboard.runtime.util.Json;
+import io.switchboard.runtime.workflow.CompiledWorkflow;
+import io.switchboard.runtime.workflow.StepFailedException;
+import io.switchboard.runtime.workflow.StepRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +45,21 @@ public final class InteractionWriter {
   private final PhoneNumbers phones;
   private final SentimentAnalyzer sentiment;
   private final Duration conversationWindow;
+  private final Function<String, CompiledWorkflow> workflows;
+  private final StepRunner steps;
 
+  /**
+   * @param workflows each tenant's compiled workflow (null: none)
+   * @param steps runs workflow steps with retries and timeouts
+   */
   public InteractionWriter(DataSource dataSource, PhoneNumbers phones, SentimentAnalyzer sentiment,
-      Duration conversationWindow) {
+      Duration conversationWindow, Function<String, CompiledWorkflow> workflows, StepRunner steps) {
     this.dataSource = dataSource;
     this.phones = phones;
     this.sentiment = sentiment;
     this.conversationWindow = conversationWindow;
+    this.workflows = workflows;
+    this.steps = steps;
   }
 
   /** One raw record from Kafka: its key, JSON value and where it came from (for dead letters). */
@@ -57,8 +71,9 @@ public final class InteractionWriter {
    *
    * @return the events to publish, in order
    * @throws SQLException when the database itself fails; nothing of the batch is then stored
+   * @throws InterruptedException when the hub is stopping; nothing of the batch is then stored
    */
-  public List<Spine.Message> write(List<Raw> batch) throws SQLException {
+  public List<Spine.Message> write(List<Raw> batch) throws SQLException, InterruptedException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -79,7 +94,7 @@ public final class InteractionWriter {
     return writeEach(batch);
   }
 
-  private List<Spine.Message> writeEach(List<Raw> batch) throws SQLException {
+  private List<Spine.Message> writeEach(List<Raw> batch) throws SQLException, InterruptedException {
     List<Spine.Message> events = new ArrayList<>();
     for (Raw raw : batch) {
       try (Connection c = dataSource.getConnection()) {
@@ -94,7 +109,7 @@ public final class InteractionWriter {
           if (isConnectionFailure(e)) {
             throw e;
           }
-          deadLetter(c, raw, "store failed: " + e.getMessage());
+          deadLetter(c, raw, DeadLetters.STORE_FAILED, "store failed: " + e.getMessage());
           c.commit();
         }
       }
@@ -102,16 +117,16 @@ public final class InteractionWriter {
     return events;
   }
 
-  private void writeOne(Connection c, Raw raw, List<Spine.Message> events) throws SQLException {
+  private void writeOne(Connection c, Raw raw, List<Spine.Message> events) throws SQLException, InterruptedException {
     InboundRecord r;
     try {
       r = Json.MAPPER.readValue(raw.value(), InboundRecord.class);
     } catch (JsonProcessingException e) {
-      deadLetter(c, raw, "not a valid inbound record: " + e.getOriginalMessage());
+      deadLetter(c, raw, DeadLetters.INVALID_RECORD, "not a valid inbound record: " + e.getOriginalMessage());
       return;
     }
     if (r.tenant() == null || r.providerMessageId() == null || r.from() == null || r.channel() == null) {
-      deadLetter(c, raw, "inbound record lacks tenant, channel, providerMessageId or from");
+      deadLetter(c, raw, DeadLetters.INVALID_RECORD, "inbound record lacks tenant, channel, providerMessageId or from");
       return;
     }
     String existing = existingEvent(c, r);
@@ -121,6 +136,14 @@ public final class InteractionWriter {
       return;
     }
     Instant at = r.receivedAt() == null ? Instant.now() : r.receivedAt();
+    CompiledWorkflow workflow = workflows.apply(r.tenant());
+    if (workflow != null && !workflow.isRunnable()) {
+      deadLetter(c, raw, DeadLetters.WORKFLOW_UNAVAILABLE, String.join("; ", workflow.errors()));
+      return;
+    }
+    boolean hasSteps = workflow != null && !workflow.steps().isEmpty();
+    // Steps are plugin code: if they fail, undo this record's contact and conversation writes only.
+    Savepoint beforeRecord = hasSteps ? c.setSavepoint() : null;
     UUID contactId = upsertContact(c, r.tenant(), phones.toE164(stripScheme(r.from())).orElse(r.from()), at);
     UUID conversationId = thread(c, r.tenant(), contactId, r.channel(), at);
     var s = sentiment.analyze(r.text());
@@ -133,6 +156,22 @@ public final class InteractionWriter {
     Map<String, Object> signals = Map.of("sentiment", sentimentSignal);
 
     UUID interactionId = Ids.newId();
+    String signalsJson;
+    try {
+      if (hasSteps) {
+        Interaction interaction = new Interaction(interactionId, r.tenant(), r.channel(), "inbound", contactId,
+            conversationId, r.from(), r.to(), r.text(), at, r.attributes());
+        signals = steps.run(workflow.steps(), interaction, signals, false);
+      }
+      signalsJson = Json.write(signals);
+    } catch (StepFailedException | IllegalArgumentException e) {
+      if (beforeRecord != null) {
+        c.rollback(beforeRecord);
+      }
+      deadLetter(c, raw, DeadLetters.STEP_FAILED, e instanceof StepFailedException ? e.getMessage()
+          : "a workflow step produced signals that are not JSON: " + e.getMessage());
+      return;
+    }
     try (PreparedStatement ps = c.prepareStatement("""
         insert into interactions (id, tenant_id, conversation_id, contact_id, channel, direction, connector,
           provider_message_id, from_address, to_address, text, media, attributes, signals, received_at)
@@ -149,7 +188,7 @@ public final class InteractionWriter {
       ps.setString(10, r.text() == null ? "" : r.text());
       ps.setString(11, Json.write(r.media() == null ? List.of() : r.media()));
       ps.setString(12, Json.write(r.attributes() == null ? Map.of() : r.attributes()));
-      ps.setString(13, Json.write(signals));
+      ps.setString(13, signalsJson);
       ps.setTimestamp(14, Timestamp.from(at));
       ps.executeUpdate();
     }
@@ -262,17 +301,18 @@ public final class InteractionWriter {
     return id;
   }
 
-  private static void deadLetter(Connection c, Raw raw, String reason) throws SQLException {
-    LOG.warn("Dead-lettered inbound record from {}: {}", raw.source(), reason);
+  private static void deadLetter(Connection c, Raw raw, String kind, String reason) throws SQLException {
+    LOG.warn("Dead-lettered inbound record from {} ({}): {}", raw.source(), kind, reason);
     String key = raw.key() == null ? "" : raw.key();
     String tenant = key.contains("/") ? key.substring(0, key.indexOf('/')) : "unknown";
     try (PreparedStatement ps = c.prepareStatement(
-        "insert into dead_letters (id, tenant_id, source, reason, payload) values (?, ?, ?, ?, ?)")) {
+        "insert into dead_letters (id, tenant_id, source, reason, payload, kind) values (?, ?, ?, ?, ?, ?)")) {
       ps.setObject(1, Ids.newId());
       ps.setString(2, tenant);
       ps.setString(3, raw.source());
       ps.setString(4, reason);
       ps.setString(5, raw.value() == null ? "" : raw.value());
+      ps.setString(6, kind);
       ps.executeUpdate();
     }
   }

@@ -18,12 +18,39 @@ public final class Tenant {
   private final String name;
   private final List<byte[]> apiKeyDigests;
   private final Map<String, ChannelSettings> channels;
+  private final List<String> plugins;
+  private final List<StepSpec> steps;
+
+  /**
+   * One workflow step as the tenant declared it.
+   *
+   * @param step the step's name
+   * @param config its raw configuration, bound to the step's type when the workflow is compiled
+   */
+  public record StepSpec(String step, com.fasterxml.jackson.databind.JsonNode config) {}
 
   public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels) {
+    this(id, name, apiKeys, channels, List.of(), List.of());
+  }
+
+  public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels,
+      List<String> plugins, List<StepSpec> steps) {
     this.id = id;
     this.name = name;
     this.apiKeyDigests = apiKeys.stream().map(Tenant::sha256).toList();
     this.channels = Map.copyOf(channels);
+    this.plugins = List.copyOf(plugins);
+    this.steps = List.copyOf(steps);
+  }
+
+  /** Ids of the plugins the tenant's workflow uses. */
+  public List<String> plugins() {
+    return plugins;
+  }
+
+  /** The tenant's workflow steps, in order. */
+  public List<StepSpec> steps() {
+    return steps;
   }
 
   public String id() {

@@ -25,6 +25,7 @@ public final class TenantRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(TenantRegistry.class);
   static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  static final Pattern STEP_NAME = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
 
   private static final ObjectMapper YAML = new ObjectMapper(
       YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
@@ -122,7 +123,21 @@ public final class TenantRegistry {
       }
       channels.put(ch.getKey(), new ChannelSettings(tf.id(), values, resolved));
     }
-    return new Tenant(tf.id(), tf.name() == null ? tf.id() : tf.name(), keys, channels);
+    List<Tenant.StepSpec> steps = new ArrayList<>();
+    for (int i = 0; i < tf.workflow().steps().size(); i++) {
+      TenantFile.StepEntry e = tf.workflow().steps().get(i);
+      if (e == null || e.step() == null || !STEP_NAME.matcher(e.step()).matches()) {
+        throw new TenantConfigException(file + ": workflow.steps[" + i + "].step must be a step name such as"
+            + " 'ai.sentiment' (lower-case words separated by dots)");
+      }
+      steps.add(new Tenant.StepSpec(e.step(), e.config()));
+    }
+    for (String p : tf.plugins()) {
+      if (p == null || !TENANT_ID.matcher(p).matches()) {
+        throw new TenantConfigException(file + ": plugins: '" + p + "' is not a plugin id (lower-case letters, digits, dashes)");
+      }
+    }
+    return new Tenant(tf.id(), tf.name() == null ? tf.id() : tf.name(), keys, channels, tf.plugins(), steps);
   }
 
   public Optional<Tenant> find(String id) {
