@@ -1,5 +1,6 @@
 package io.switchboard.runtime;
 
+import io.switchboard.runtime.http.AdminApi;
 import io.switchboard.runtime.http.ApiError;
 import io.switchboard.runtime.http.ReadApi;
 import io.switchboard.runtime.http.WebhookIngress;
@@ -14,7 +15,7 @@ import java.util.function.BooleanSupplier;
 public final class Readiness {
 
   /** What the HTTP routes need once the hub is up. */
-  public record Services(WebhookIngress ingress, ReadApi readApi) {}
+  public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi) {}
 
   private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
   private volatile Services services;

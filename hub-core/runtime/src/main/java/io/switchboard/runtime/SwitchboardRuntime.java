@@ -2,13 +2,17 @@ package io.switchboard.runtime;
 
 import io.switchboard.runtime.ai.SentimentAnalyzer;
 import io.switchboard.runtime.config.SwitchboardConfig;
+import io.switchboard.runtime.http.AdminApi;
 import io.switchboard.runtime.http.HubRoutes;
 import io.switchboard.runtime.http.PublicUrl;
 import io.switchboard.runtime.http.ReadApi;
 import io.switchboard.runtime.http.WebhookIngress;
+import io.switchboard.runtime.pipeline.DeadLetterSweeper;
+import io.switchboard.runtime.pipeline.DeadLetters;
 import io.switchboard.runtime.pipeline.InteractionWriter;
 import io.switchboard.runtime.pipeline.PhoneNumbers;
 import io.switchboard.runtime.pipeline.PipelineConsumer;
+import io.switchboard.runtime.plugin.DefaultPluginContext;
 import io.switchboard.runtime.plugin.PluginHost;
 import io.switchboard.runtime.spine.EmbeddedKafka;
 import io.switchboard.runtime.spine.KafkaTopics;
@@ -16,6 +20,9 @@ import io.switchboard.runtime.spine.Spine;
 import io.switchboard.runtime.store.Database;
 import io.switchboard.runtime.tenant.TenantConfigException;
 import io.switchboard.runtime.tenant.TenantRegistry;
+import io.switchboard.runtime.workflow.StepRunner;
+import io.switchboard.runtime.workflow.WorkflowCompiler;
+import io.switchboard.runtime.workflow.Workflows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,8 +127,13 @@ public final class SwitchboardRuntime implements AutoCloseable {
           (short) config.intValue(SwitchboardConfig.KAFKA_REPLICATION), Duration.ofSeconds(30));
       readiness.register("kafka", cached(() -> isKafkaUp(admin)));
 
-      PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR));
+      PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR), DefaultPluginContext::new,
+          new PluginHost.InstallPolicy(config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE),
+              java.util.Set.of(config.get(SwitchboardConfig.PLUGINS_ALLOWED_SHA256).orElse("").split(","))));
       started.push(plugins);
+      Workflows workflows = new Workflows(new WorkflowCompiler(plugins), () -> tenants);
+      // Every change of plugins recompiles the tenants' workflows, starting with the first load.
+      plugins.onChange(workflows::recompile);
       plugins.start();
       readiness.register("plugins", plugins::isHealthy);
 
@@ -129,17 +141,24 @@ public final class SwitchboardRuntime implements AutoCloseable {
       started.push(spine);
       InteractionWriter writer = new InteractionWriter(db.dataSource(),
           new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION)), SentimentAnalyzer.load(),
-          config.hours(SwitchboardConfig.CONVERSATION_WINDOW));
+          config.hours(SwitchboardConfig.CONVERSATION_WINDOW), workflows::get,
+          track(new StepRunner(config.intValue(SwitchboardConfig.STEP_ATTEMPTS), Duration.ofMillis(200),
+              Duration.ofMillis(config.intValue(SwitchboardConfig.STEP_TIMEOUT)))));
       PipelineConsumer pipeline = new PipelineConsumer(bootstrap,
           config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine);
       started.push(pipeline);
       pipeline.start();
       readiness.register("pipeline", pipeline::isHealthy);
+      DeadLetterSweeper sweeper = track(new DeadLetterSweeper(new DeadLetters(db.dataSource(), spine), () -> tenants,
+          workflows::get, Duration.ofSeconds(10)));
+      plugins.onChange(sweeper::sweepSoon);
 
       readiness.publish(new Readiness.Services(
           new WebhookIngress(() -> tenants, plugins::connector, db.dataSource(), spine,
               config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY)),
-          new ReadApi(() -> tenants, db.dataSource())));
+          new ReadApi(() -> tenants, db.dataSource()),
+          new AdminApi(plugins, config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""),
+              config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE))));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());
@@ -149,6 +168,11 @@ public final class SwitchboardRuntime implements AutoCloseable {
       readiness.fail(e.getMessage() == null ? e.toString() : e.getMessage());
       ready.completeExceptionally(e);
     }
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    started.push(resource);
+    return resource;
   }
 
   /** Blocks until the hub serves, or throws what stopped it from starting. */

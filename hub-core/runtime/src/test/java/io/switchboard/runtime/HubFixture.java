@@ -35,6 +35,7 @@ final class HubFixture implements AutoCloseable {
   final int port;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   SwitchboardRuntime hub;
+  final Map<String, String> overrides = new HashMap<>();
 
   private HubFixture(Path home, int port) {
     this.home = home;
@@ -67,6 +68,7 @@ final class HubFixture implements AutoCloseable {
     o.put(SwitchboardConfig.PLUGINS_DIR, plugins.toAbsolutePath().toString());
     o.put(SwitchboardConfig.ROUTES_DIR, Path.of(System.getProperty("switchboard.it.config", "../../config"))
         .resolveSibling("routes").toAbsolutePath().toString());
+    o.putAll(overrides);
     return SwitchboardConfig.load(home, home.resolve("config/switchboard.properties"), Map.of(), new Properties())
         .with(o);
   }
@@ -97,6 +99,15 @@ final class HubFixture implements AutoCloseable {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).GET();
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> send(String method, String path, String bearer, HttpRequest.BodyPublisher body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
+        .method(method, body);
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -45,8 +45,14 @@ public final class SwitchboardConfig {
   public static final String DEFAULT_REGION = "switchboard.pipeline.default-region";
   public static final String PIPELINE_MAX_POLL = "switchboard.pipeline.max-poll-records";
 
+  public static final String ADMIN_API_KEY = "switchboard.admin.api-key";
+  public static final String PLUGINS_MAX_ARCHIVE = "switchboard.plugins.max-archive-bytes";
+  public static final String PLUGINS_ALLOWED_SHA256 = "switchboard.plugins.allowed-sha256";
+  public static final String STEP_ATTEMPTS = "switchboard.pipeline.step-attempts";
+  public static final String STEP_TIMEOUT = "switchboard.pipeline.step-timeout-ms";
+
   /** Keys whose values are never printed. */
-  private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key"};
+  private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key", "api-key"};
 
   private final Path home;
   private final Map<String, String> values;

@@ -52,6 +52,54 @@ public final class HubRoutes extends RouteBuilder {
 
     from("platform-http:/webhooks/{tenant}/{connector}/{endpoint}?useBodyHandler=false").routeId("webhooks").process(this::webhook);
 
+    from("platform-http:/api/v1/plugins?useBodyHandler=false").routeId("api-plugins").process(e -> {
+      AdminApi admin = readiness.services().adminApi();
+      var req = e.getMessage(HttpMessage.class).getRequest();
+      try {
+        admin.authorize(req.getHeader("Authorization"));
+      } catch (ApiError refused) {
+        // drain whatever the client is uploading so it reads the refusal
+        req.handler(chunk -> { });
+        req.resume();
+        throw refused;
+      }
+      switch (req.method().name()) {
+        case "GET" -> {
+          req.resume();
+          HttpSupport.json(e, 200, admin.list());
+        }
+        case "POST" -> HttpSupport.json(e, 201, admin.install(RawBody.read(req, admin.maxArchiveBytes(), 120_000)));
+        default -> throw new ApiError(405, "method_not_allowed", "use GET to list plugins or POST a plugin archive to install one");
+      }
+    });
+
+    from("platform-http:/api/v1/plugins/{id}" + OPTIONS).routeId("api-plugin").process(e -> {
+      AdminApi admin = readiness.services().adminApi();
+      var req = e.getMessage(HttpMessage.class).getRequest();
+      admin.authorize(req.getHeader("Authorization"));
+      String id = segment(e, 3);
+      switch (req.method().name()) {
+        case "GET" -> HttpSupport.json(e, 200, admin.get(id));
+        case "DELETE" -> {
+          admin.remove(id);
+          HttpSupport.reply(e, 204, "application/json", "");
+        }
+        default -> throw new ApiError(405, "method_not_allowed", "use GET or DELETE on a plugin");
+      }
+    });
+
+    from("platform-http:/api/v1/plugins/{id}/{action}" + OPTIONS + "&httpMethodRestrict=POST").routeId("api-plugin-action")
+        .process(e -> {
+          AdminApi admin = readiness.services().adminApi();
+          admin.authorize(authorization(e));
+          String id = segment(e, 3);
+          switch (segment(e, 4)) {
+            case "enable" -> HttpSupport.json(e, 200, admin.enable(id));
+            case "disable" -> HttpSupport.json(e, 200, admin.disable(id));
+            default -> throw ApiError.notFound("not_found", "plugins can be enabled or disabled: POST .../" + id + "/enable");
+          }
+        });
+
     from("platform-http:/api/v1/tenants/{tenant}/interactions" + OPTIONS + "&httpMethodRestrict=GET")
         .routeId("api-interactions")
         .process(e -> {
