@@ -1,5 +1,6 @@
 package io.switchboard.runtime;
 
+import io.switchboard.pluginloader.DefaultPluginContext;
 import io.switchboard.runtime.ai.SentimentAnalyzer;
 import io.switchboard.runtime.config.SwitchboardConfig;
 import io.switchboard.runtime.http.AdminApi;
@@ -12,7 +13,6 @@ import io.switchboard.runtime.pipeline.DeadLetters;
 import io.switchboard.runtime.pipeline.InteractionWriter;
 import io.switchboard.runtime.pipeline.PhoneNumbers;
 import io.switchboard.runtime.pipeline.PipelineConsumer;
-import io.switchboard.runtime.plugin.DefaultPluginContext;
 import io.switchboard.runtime.plugin.PluginHost;
 import io.switchboard.runtime.spine.EmbeddedKafka;
 import io.switchboard.runtime.spine.KafkaTopics;

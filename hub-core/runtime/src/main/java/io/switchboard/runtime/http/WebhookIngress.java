@@ -6,8 +6,8 @@ import io.switchboard.api.InboundMessage;
 import io.switchboard.api.WebhookException;
 import io.switchboard.api.WebhookRequest;
 import io.switchboard.api.WebhookResponse;
+import io.switchboard.pluginloader.PluginCalls;
 import io.switchboard.runtime.pipeline.InboundRecord;
-import io.switchboard.runtime.plugin.PluginCalls;
 import io.switchboard.runtime.spine.Spine;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.tenant.TenantRegistry;
@@ -87,10 +87,7 @@ public final class WebhookIngress {
     }
     List<InboundMessage> messages;
     try {
-      messages = PluginCalls.call(connector, () -> {
-        connector.verify(request, settings);
-        return connector.parse(request, settings);
-      });
+      messages = PluginCalls.verifyAndParse(connector, request, settings);
     } catch (WebhookException e) {
       LOG.info("Refused {} webhook for tenant {} at {} ({} bytes): {} {} [{}]", connectorId, tenantId, request.url(),
           request.body().length, e.status(), e.code(), correlationId);

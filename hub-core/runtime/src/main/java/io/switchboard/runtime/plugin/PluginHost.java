@@ -3,6 +3,9 @@ package io.switchboard.runtime.plugin;
 import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.PluginContext;
 import io.switchboard.api.StepFactory;
+import io.switchboard.pluginloader.DefaultPluginContext;
+import io.switchboard.pluginloader.PluginCalls;
+import io.switchboard.pluginloader.SwitchboardPluginManager;
 import io.switchboard.runtime.Version;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -96,16 +99,14 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
   /** Loads and starts every plugin; a plugin that fails is logged and left out, the rest run. */
   public synchronized void start() throws IOException {
     Files.createDirectories(pluginsDir);
-    manager = new SwitchboardPluginManager(contexts, pluginsDir);
+    manager = new SwitchboardPluginManager(Version.HUB, contexts, pluginsDir);
     manager.loadPlugins();
     // Not manager.startPlugins(): each plugin's start() runs with its own context class loader.
     for (PluginWrapper p : List.copyOf(manager.getResolvedPlugins())) {
       PluginState state = p.getPluginState();
       // startPlugin(id) would enable a disabled plugin; startPlugins() skips them, and so do we.
       if (!state.isDisabled() && !state.isStarted()) {
-        try (LoaderSwap swap = LoaderSwap.to(p.getPluginClassLoader())) {
-          manager.startPlugin(p.getPluginId());
-        }
+        manager.startInItsLoader(p.getPluginId());
       }
     }
     for (PluginWrapper p : manager.getPlugins()) {
@@ -240,9 +241,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       String loaded = manager.loadPlugin(target);
       PluginWrapper p = manager.getPlugin(loaded);
-      try (LoaderSwap swap = LoaderSwap.to(p.getPluginClassLoader())) {
-        manager.startPlugin(loaded);
-      }
+      manager.startInItsLoader(loaded);
       LOG.info("Installed plugin {} {} (sha256 {}): {}", id, version, digest, describe(p));
       refresh();
       return view(p);
@@ -263,9 +262,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     PluginWrapper p = require(id);
     manager.enablePlugin(id);
     if (p.getPluginState() != PluginState.STARTED) {
-      try (LoaderSwap swap = LoaderSwap.to(p.getPluginClassLoader())) {
-        manager.startPlugin(id);
-      }
+      manager.startInItsLoader(id);
     }
     LOG.info("Plugin {} enabled: {}", id, describe(p));
     refresh();
@@ -277,7 +274,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     PluginWrapper p = require(id);
     // Stop routing to its connectors and steps before its code stops.
     connectors = collectConnectors(id);
-    stop(id);
+    manager.stopInItsLoader(id);
     manager.disablePlugin(id);
     LOG.info("Plugin {} disabled", id);
     refresh();
@@ -288,7 +285,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
   public synchronized void remove(String id) throws PluginRejectedException {
     PluginWrapper p = require(id);
     connectors = collectConnectors(id);
-    stop(id);
+    manager.stopInItsLoader(id);
     // Stops, unloads and deletes the plugin's directory and the archive it was unpacked from.
     boolean deleted = manager.deletePlugin(id);
     manager.forgetStatus(id);
@@ -398,7 +395,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     }
     // Stop routing to its connectors first, then stop and unload it.
     connectors = collectConnectors(pluginId);
-    stop(pluginId);
+    manager.stopInItsLoader(pluginId);
     boolean unloaded = manager.unloadPlugin(pluginId);
     refresh();
     LOG.info("Plugin {} {}", pluginId, unloaded ? "unloaded" : "could not be unloaded");
@@ -415,24 +412,7 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     connectors = Map.of();
     steps = Map.of();
     if (manager != null) {
-      // PF4J 3.15.0's stopPlugins() fails with ConcurrentModificationException (pf4j#656):
-      // stop each started plugin from a copy of the list instead.
-      for (PluginWrapper p : List.copyOf(manager.getStartedPlugins())) {
-        stop(p.getPluginId());
-      }
-      manager.unloadPlugins();
-    }
-  }
-
-  private void stop(String pluginId) {
-    PluginWrapper p = manager.getPlugin(pluginId);
-    if (p == null || p.getPluginState() != PluginState.STARTED) {
-      return;
-    }
-    try (LoaderSwap swap = LoaderSwap.to(p.getPluginClassLoader())) {
-      manager.stopPlugin(pluginId);
-    } catch (RuntimeException e) {
-      LOG.warn("Plugin {} did not stop cleanly", pluginId, e);
+      manager.stopAndUnloadAll();
     }
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.runtime.workflow;
 import io.switchboard.api.Interaction;
 import io.switchboard.api.Step;
 import io.switchboard.api.StepExecution;
+import io.switchboard.pluginloader.LoaderSwap;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -83,14 +84,9 @@ public final class StepRunner implements AutoCloseable {
       // Each attempt starts from the signals before the step, so a half-run attempt leaves nothing.
       Execution execution = new Execution(interaction, signals, dryRun);
       Future<?> f = executor.submit(() -> {
-        Thread self = Thread.currentThread();
-        ClassLoader previous = self.getContextClassLoader();
-        self.setContextClassLoader(s.loader());
-        try {
+        try (LoaderSwap swap = LoaderSwap.to(s.loader())) {
           s.step().run(execution);
           return null;
-        } finally {
-          self.setContextClassLoader(previous);
         }
       });
       try {

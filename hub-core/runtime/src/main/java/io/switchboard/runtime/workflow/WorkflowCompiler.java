@@ -1,12 +1,11 @@
 package io.switchboard.runtime.workflow;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.switchboard.api.Step;
 import io.switchboard.api.StepFactory;
+import io.switchboard.pluginloader.LoaderSwap;
+import io.switchboard.pluginloader.StepConfigBinder;
+import io.switchboard.pluginloader.StepConfigException;
 import io.switchboard.runtime.plugin.PluginCatalog;
 import io.switchboard.runtime.tenant.Tenant;
 import java.util.ArrayList;
@@ -16,15 +15,10 @@ import java.util.Optional;
 /**
  * Turns a tenant's declared plugins and workflow steps into runnable steps: every plugin the tenant
  * names must be installed and started, every step must come from one of them, and each step's
- * configuration is bound strictly to the step's type. Errors name the tenant, the step or plugin,
- * and what to fix.
+ * configuration is bound strictly to the step's type by {@link StepConfigBinder} (the binder the test
+ * kit's {@code StepTester} uses too). Errors name the tenant, the step or plugin, and what to fix.
  */
 public final class WorkflowCompiler {
-
-  private static final ObjectMapper STRICT = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
 
   private final PluginCatalog plugins;
 
@@ -60,6 +54,9 @@ public final class WorkflowCompiler {
       }
       try {
         steps.add(new StepRunner.ConfiguredStep(spec.step(), create(ps, spec.config()), ps.loader()));
+      } catch (StepConfigException e) {
+        // The binder's message starts with the step's name, which 'where' already gives.
+        errors.add(where + ": " + e.problem());
       } catch (IllegalArgumentException e) {
         errors.add(where + ": " + e.getMessage());
       } catch (RuntimeException | LinkageError e) {
@@ -72,33 +69,13 @@ public final class WorkflowCompiler {
   @SuppressWarnings("unchecked")
   private static Step create(PluginCatalog.ProvidedStep ps, JsonNode config) {
     StepFactory<Object> factory = (StepFactory<Object>) ps.factory();
-    Object bound = null;
-    Class<?> type = factory.configType();
-    if (type != Void.class) {
-      try {
-        bound = STRICT.treeToValue(config == null || config.isNull() ? STRICT.createObjectNode() : config,
-            factory.configType());
-      } catch (UnrecognizedPropertyException e) {
-        throw new IllegalArgumentException("config has an unknown field '" + e.getPropertyName()
-            + "'; known fields: " + e.getKnownPropertyIds());
-      } catch (Exception e) {
-        String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        throw new IllegalArgumentException("config is invalid: " + msg);
-      }
-    } else if (config != null && !config.isNull() && !config.isEmpty()) {
-      throw new IllegalArgumentException("the step takes no config");
-    }
-    Thread self = Thread.currentThread();
-    ClassLoader previous = self.getContextClassLoader();
-    self.setContextClassLoader(ps.loader());
-    try {
+    Object bound = StepConfigBinder.bind(factory, config);
+    try (LoaderSwap swap = LoaderSwap.to(ps.loader())) {
       Step step = factory.create(bound);
       if (step == null) {
         throw new IllegalStateException("create() returned null");
       }
       return step;
-    } finally {
-      self.setContextClassLoader(previous);
     }
   }
 }

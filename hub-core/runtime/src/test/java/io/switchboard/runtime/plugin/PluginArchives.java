@@ -1,6 +1,7 @@
 package io.switchboard.runtime.plugin;
 
 import io.switchboard.api.ChannelConnector;
+import io.switchboard.pluginloader.IsolatingPluginClassLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -9,6 +9,11 @@ import io.switchboard.api.InboundMessage;
 import io.switchboard.api.PluginContext;
 import io.switchboard.api.WebhookException;
 import io.switchboard.api.WebhookRequest;
+import io.switchboard.pluginloader.DefaultPluginContext;
+import io.switchboard.pluginloader.IsolatingPluginClassLoader;
+import io.switchboard.pluginloader.PluginCalls;
+import io.switchboard.pluginloader.SwitchboardPluginManager;
+import io.switchboard.runtime.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
@@ -221,7 +226,7 @@ class PluginIsolationIT {
   @Test
   void twoPluginsBundlingDifferentVersionsOfALibraryEachSeeTheirOwn(@TempDir Path dir) throws Exception {
     List<String> contextsMade = new CopyOnWriteArrayList<>();
-    SwitchboardPluginManager manager = new SwitchboardPluginManager(id -> {
+    SwitchboardPluginManager manager = new SwitchboardPluginManager(Version.HUB, id -> {
       contextsMade.add(id);
       return new DefaultPluginContext(id);
     }, install(dir, pluginA, pluginB));
@@ -276,7 +281,8 @@ class PluginIsolationIT {
 
   @Test
   void aPluginBundlingItsOwnCopyOfTheApiStillGetsTheHosts(@TempDir Path dir) throws Exception {
-    SwitchboardPluginManager manager = new SwitchboardPluginManager(DefaultPluginContext::new, install(dir, impostor));
+    SwitchboardPluginManager manager =
+        new SwitchboardPluginManager(Version.HUB, DefaultPluginContext::new, install(dir, impostor));
     try {
       manager.loadPlugins();
       manager.startPlugins();
@@ -302,7 +308,8 @@ class PluginIsolationIT {
 
   @Test
   void hostInternalsAndTheHostsOtherLibrariesAreNotVisibleToPlugins(@TempDir Path dir) throws Exception {
-    SwitchboardPluginManager manager = new SwitchboardPluginManager(DefaultPluginContext::new, install(dir, pluginA));
+    SwitchboardPluginManager manager =
+        new SwitchboardPluginManager(Version.HUB, DefaultPluginContext::new, install(dir, pluginA));
     try {
       manager.loadPlugins();
       ClassLoader a = manager.getPluginClassLoader("a");
@@ -315,6 +322,10 @@ class PluginIsolationIT {
           .hasMessageContaining("internal to the hub, and plugins may use only io.switchboard.api");
       assertThatThrownBy(() -> Class.forName("io.switchboard.runtime.Version", true, a))
           .isInstanceOf(ClassNotFoundException.class);
+      // The plugin loader is host-internal too: a plugin must not reach the plugin manager or LoaderSwap.
+      assertThatThrownBy(() -> a.loadClass(SwitchboardPluginManager.class.getName()))
+          .isInstanceOf(ClassNotFoundException.class)
+          .hasMessageContaining("internal to the hub, and plugins may use only io.switchboard.api");
       assertThatThrownBy(() -> a.loadClass("org.apache.kafka.clients.producer.KafkaProducer"))
           .isInstanceOf(ClassNotFoundException.class)
           .hasMessageContaining("the hub has it but does not share it with plugins: bundle it in the plugin's lib/");

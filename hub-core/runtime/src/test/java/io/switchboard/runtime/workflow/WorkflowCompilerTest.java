@@ -111,8 +111,9 @@ class WorkflowCompilerTest {
     assertThat(w.steps()).isEmpty();
     assertThat(w.errors()).hasSize(4);
     assertThat(w.errors().get(0)).contains("steps[0]").contains("no started plugin provides step 'test.nothing'");
-    assertThat(w.errors().get(1)).contains("steps[1]").contains("unknown field 'tga'").contains("tag").contains("weight");
-    assertThat(w.errors().get(2)).contains("steps[2]").contains("config is invalid").contains("heavy");
+    assertThat(w.errors().get(1)).isEqualTo(
+        "tenant 'acme' workflow.steps[1] (test.tag): unknown field 'tga'; known fields: tag, weight");
+    assertThat(w.errors().get(2)).contains("steps[2]").contains("field 'weight' must be an integer, got 'heavy'");
     assertThat(w.errors().get(3)).contains("steps[3]").contains("'tag' is required");
   }
 }

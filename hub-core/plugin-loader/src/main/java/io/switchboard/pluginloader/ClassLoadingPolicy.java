@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import java.util.List;
 
@@ -56,25 +56,30 @@ import java.util.List;
  * false): the plugin's classes/ and lib/, then the plugins it declares in {@code plugin.dependencies},
  * then the JDK's platform class loader. The hub's class path is never consulted for these names:
  * <ul>
- *   <li>Host internals ({@code io.switchboard.runtime.} and every other {@code io.switchboard.} name
- *       but the API) are not even visible: a plugin that tries gets a {@code ClassNotFoundException}
- *       that says the class is internal to the hub. Refusing is better than child-first here: a plugin
- *       that reached into the runtime would break on every hub release, and could bypass tenant
- *       isolation. A plugin's own {@code io.switchboard.plugins.*} classes come from the plugin.</li>
+ *   <li>Host internals ({@code io.switchboard.runtime.}, this loader's own
+ *       {@code io.switchboard.pluginloader.}, and every other {@code io.switchboard.} name but the API)
+ *       are not even visible: a plugin that tries gets a {@code ClassNotFoundException} that says the
+ *       class is internal to the hub. Refusing is better than child-first here: a plugin that reached
+ *       into the runtime would break on every hub release, and one that reached the plugin manager or
+ *       {@link LoaderSwap} could load other plugins' classes and bypass tenant isolation. A plugin's
+ *       own {@code io.switchboard.plugins.*} classes come from the plugin.</li>
  *   <li>The hub's other libraries (Kafka, PostgreSQL, Vert.x, Log4j core) are not visible either, so
  *       a plugin that forgot to bundle a library fails at once with a message naming the class,
  *       instead of silently running against whatever version the hub happens to ship today.</li>
  * </ul>
  *
  * <p><b>Resources</b> follow the same rule by path ({@link #loadsResourceFromHost}):
- * {@code org/slf4j/...} comes from the hub first, {@code META-INF/services/...}, {@code log4j2.xml}
- * or {@code io/switchboard/runtime/...} only from the plugin (then its dependencies, then the JDK),
- * so a {@code ServiceLoader} running with the plugin's loader never sees a service file that names
- * a class the plugin cannot load. PF4J's {@code META-INF/extensions.idx} is the plugin's own only
- * (see {@link IsolatingPluginClassLoader}).
+ * {@code org/slf4j/...} comes from the hub first, {@code META-INF/services/...}, {@code log4j2.xml},
+ * {@code io/switchboard/runtime/...} or {@code io/switchboard/pluginloader/...} only from the plugin
+ * (then its dependencies, then the JDK), so a {@code ServiceLoader} running with the plugin's loader
+ * never sees a service file that names a class the plugin cannot load. PF4J's
+ * {@code META-INF/extensions.idx} is the plugin's own only (see {@link IsolatingPluginClassLoader}).
  *
  * <p>Prefixes end with a dot, so {@code javaxyz.Foo}, {@code io.switchboard.apiary.Foo} and
  * {@code org.slf4jx.Foo} are the plugin's, not the hub's.
+ *
+ * <p>The hub's plugin host and the test kit's {@code PluginArchive} both load plugins through
+ * {@link SwitchboardPluginManager}, so a plugin's tests see exactly this rule.
  */
 public final class ClassLoadingPolicy {
 

@@ -1,4 +1,11 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
+
+import io.switchboard.api.ChannelConnector;
+import io.switchboard.api.ChannelSettings;
+import io.switchboard.api.InboundMessage;
+import io.switchboard.api.WebhookException;
+import io.switchboard.api.WebhookRequest;
+import java.util.List;
 
 /**
  * Runs hub-to-plugin calls with the plugin's class loader as the thread's context class loader
@@ -36,8 +43,24 @@ public final class PluginCalls {
     }
   }
 
+  /**
+   * Receives a webhook request in the hub's order: {@link ChannelConnector#verify}, then
+   * {@link ChannelConnector#parse}, with the connector's class loader as the context class loader.
+   * The hub's webhook ingress and the test kit's {@code ConnectorTester} both receive through here.
+   *
+   * @return what {@code parse} returned, unchecked (it may break the API's contract with a null)
+   * @throws WebhookException the connector's refusal, from verify or parse
+   */
+  public static List<InboundMessage> verifyAndParse(ChannelConnector connector, WebhookRequest request,
+      ChannelSettings settings) throws WebhookException {
+    return call(connector, () -> {
+      connector.verify(request, settings);
+      return connector.parse(request, settings);
+    });
+  }
+
   /** The class loader plugin code of {@code extension} expects as its context class loader. */
-  static ClassLoader loaderOf(Object extension) {
+  public static ClassLoader loaderOf(Object extension) {
     ClassLoader loader = extension.getClass().getClassLoader();
     // Only JDK classes have no loader; never an extension, but keep the hub's loader then.
     return loader != null ? loader : Thread.currentThread().getContextClassLoader();

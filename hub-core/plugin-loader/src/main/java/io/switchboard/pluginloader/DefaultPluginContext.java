@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import io.switchboard.api.PluginContext;
 import java.net.http.HttpClient;
@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minimal {@link PluginContext}: no configuration, no secrets, SLF4J loggers, metrics that are
- * dropped, and HTTP clients with a 10 s connect timeout. What {@link PluginHost#PluginHost(java.nio.file.Path)}
- * gives plugins until the hub's configuration supplies real settings.
+ * dropped, and HTTP clients with a 10 s connect timeout. What the hub's plugin host gives plugins
+ * until the hub's configuration supplies real settings.
  */
 public final class DefaultPluginContext implements PluginContext {
 

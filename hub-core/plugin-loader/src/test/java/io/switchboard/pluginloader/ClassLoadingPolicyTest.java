@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +66,10 @@ class ClassLoadingPolicyTest {
       io.switchboard.runtime.X,                              false
       io.switchboard.runtime.plugin.PluginHost,              false
       io.switchboard.runtime.http.WebhookIngress,            false
+      io.switchboard.pluginloader.SwitchboardPluginManager,  false
+      io.switchboard.pluginloader.LoaderSwap,                false
+      io.switchboard.pluginloader.ClassLoadingPolicy,        false
+      io.switchboard.testkit.PluginArchive,                  false
       org.apache.kafka.clients.producer.KafkaProducer,       false
       org.postgresql.Driver,                                 false
       com.zaxxer.hikari.HikariDataSource,                    false
@@ -88,6 +92,7 @@ class ClassLoadingPolicyTest {
       META-INF/services/org.slf4j.spi.SLF4JServiceProvider,  false
       META-INF/services/java.sql.Driver,                     false
       io/switchboard/runtime/version.properties,             false
+      io/switchboard/pluginloader/ClassLoadingPolicy.class,  false
       log4j2.xml,                                            false
       com/example/greeting/version.txt,                      false
       """)

@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

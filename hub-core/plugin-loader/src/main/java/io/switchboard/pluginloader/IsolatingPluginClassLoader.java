@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import java.io.IOException;
 import java.net.URL;
@@ -28,7 +28,7 @@ public class IsolatingPluginClassLoader extends PluginClassLoader {
    * which extensions the plugin has, and the hub's or a dependency's index would attribute their
    * extensions to this plugin.
    */
-  static final String EXTENSIONS_INDEX = "META-INF/extensions.idx";
+  public static final String EXTENSIONS_INDEX = "META-INF/extensions.idx";
 
   private static final ClassLoader JDK = ClassLoader.getPlatformClassLoader();
 

@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 import io.switchboard.api.PluginContext;
 import java.lang.reflect.Constructor;

@@ -1,4 +1,4 @@
-package io.switchboard.runtime.plugin;
+package io.switchboard.pluginloader;
 
 /**
  * Sets the current thread's context class loader for the length of a try-with-resources block and
