@@ -31,9 +31,22 @@ public final class DefaultPluginContext implements PluginContext {
   };
 
   private final String pluginId;
+  private final Map<String, String> configuration;
+  private final Map<String, String> secrets;
 
+  /** A context with no configuration and no secrets. */
   public DefaultPluginContext(String pluginId) {
+    this(pluginId, Map.of(), Map.of());
+  }
+
+  /**
+   * @param configuration the plugin's settings by name
+   * @param secrets the plugin's secrets by name; never logged, never shown by {@link #toString()}
+   */
+  public DefaultPluginContext(String pluginId, Map<String, String> configuration, Map<String, String> secrets) {
     this.pluginId = Objects.requireNonNull(pluginId, "pluginId");
+    this.configuration = Map.copyOf(configuration);
+    this.secrets = Map.copyOf(secrets);
   }
 
   @Override
@@ -43,17 +56,18 @@ public final class DefaultPluginContext implements PluginContext {
 
   @Override
   public Map<String, String> configuration() {
-    return Map.of();
+    return configuration;
   }
 
   @Override
   public Optional<String> secret(String name) {
-    return Optional.empty();
+    return Optional.ofNullable(secrets.get(name));
   }
 
+  /** Named {@code plugin.<id>.<class>}, so every line says which plugin wrote it. */
   @Override
   public Logger logger(Class<?> type) {
-    return LoggerFactory.getLogger(type);
+    return LoggerFactory.getLogger("plugin." + pluginId + "." + type.getName());
   }
 
   @Override
@@ -69,6 +83,7 @@ public final class DefaultPluginContext implements PluginContext {
 
   @Override
   public String toString() {
-    return "DefaultPluginContext[" + pluginId + "]";
+    return "DefaultPluginContext[" + pluginId + ", configuration " + configuration.keySet() + ", secrets "
+        + secrets.keySet() + "]";
   }
 }

@@ -18,11 +18,24 @@ public final class Readiness {
   public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi) {}
 
   private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+  private final Map<String, java.util.function.Supplier<?>> details = new LinkedHashMap<>();
   private volatile Services services;
   private volatile String failure;
 
   public synchronized void register(String component, BooleanSupplier healthy) {
     checks.put(component, healthy);
+  }
+
+  /** Extra facts shown by /health that do not decide readiness (a plugin that failed to start). */
+  public synchronized void details(String name, java.util.function.Supplier<?> value) {
+    details.put(name, value);
+  }
+
+  /** The extra facts, evaluated now. */
+  public synchronized Map<String, Object> details() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    details.forEach((k, v) -> out.put(k, v.get()));
+    return out;
   }
 
   void publish(Services s) {

@@ -72,6 +72,9 @@ public final class SwitchboardRuntime implements AutoCloseable {
   public SwitchboardRuntime start() throws Exception {
     LOG.info("Starting Switchboard {} (home {}, configuration {})", Version.HUB, config.home(), config.redacted());
     tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
+    if ("sb_admin_demo_key".equals(config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""))) {
+      LOG.warn("The admin API uses the public demo key; set SWITCHBOARD_ADMIN_API_KEY on any hub that is not a demo");
+    }
     main = new Main();
     PublicUrl publicUrl = new PublicUrl(config.get(SwitchboardConfig.PUBLIC_URL).orElse(""));
     main.configure().addRoutesBuilder(new HubRoutes(readiness, publicUrl));
@@ -127,7 +130,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
           (short) config.intValue(SwitchboardConfig.KAFKA_REPLICATION), Duration.ofSeconds(30));
       readiness.register("kafka", cached(() -> isKafkaUp(admin)));
 
-      PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR), DefaultPluginContext::new,
+      PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR), this::pluginContext,
           new PluginHost.InstallPolicy(config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE),
               java.util.Set.of(config.get(SwitchboardConfig.PLUGINS_ALLOWED_SHA256).orElse("").split(","))));
       started.push(plugins);
@@ -135,7 +138,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
       // Every change of plugins recompiles the tenants' workflows, starting with the first load.
       plugins.onChange(workflows::recompile);
       plugins.start();
-      readiness.register("plugins", plugins::isHealthy);
+      readiness.register("plugins", plugins::isLoaded);
+      readiness.details("pluginFailures", plugins::failures);
 
       Spine spine = new Spine(bootstrap, Duration.ofMillis(config.intValue(SwitchboardConfig.KAFKA_SEND_TIMEOUT)));
       started.push(spine);
@@ -168,6 +172,14 @@ public final class SwitchboardRuntime implements AutoCloseable {
       readiness.fail(e.getMessage() == null ? e.toString() : e.getMessage());
       ready.completeExceptionally(e);
     }
+  }
+
+  /** A plugin's context: its settings {@code switchboard.plugins.<id>.*} and secrets {@code ...<id>.secrets.*}. */
+  private DefaultPluginContext pluginContext(String pluginId) {
+    Map<String, String> settings = new java.util.TreeMap<>(config.withPrefix("switchboard.plugins." + pluginId + "."));
+    Map<String, String> secrets = config.withPrefix("switchboard.plugins." + pluginId + ".secrets.");
+    settings.keySet().removeIf(k -> k.startsWith("secrets."));
+    return new DefaultPluginContext(pluginId, settings, secrets);
   }
 
   private <T extends AutoCloseable> T track(T resource) {

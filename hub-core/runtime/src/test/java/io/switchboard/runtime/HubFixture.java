@@ -56,16 +56,23 @@ final class HubFixture implements AutoCloseable {
             secrets:
               authToken: %s
         """.formatted(ACME_KEY, ACME_TOKEN));
+    // Each hub gets its own plugins directory (PF4J unpacks into it, the admin API installs into it).
+    Path built = Path.of(System.getProperty("switchboard.it.plugins", "target/it-plugins"));
+    Files.createDirectories(dir.resolve("plugins"));
+    try (Stream<Path> zips = Files.list(built)) {
+      for (Path zip : (Iterable<Path>) zips.filter(p -> p.toString().endsWith(".zip"))::iterator) {
+        Files.copy(zip, dir.resolve("plugins").resolve(zip.getFileName()));
+      }
+    }
     return new HubFixture(dir, freePort());
   }
 
   SwitchboardConfig config() {
-    Path plugins = Path.of(System.getProperty("switchboard.it.plugins", "target/it-plugins"));
     Map<String, String> o = new HashMap<>();
     o.put(SwitchboardConfig.HTTP_PORT, String.valueOf(port));
     o.put(SwitchboardConfig.HTTP_HOST, "127.0.0.1");
     o.put(SwitchboardConfig.KAFKA_EMBEDDED_PORT, "0");
-    o.put(SwitchboardConfig.PLUGINS_DIR, plugins.toAbsolutePath().toString());
+    o.put(SwitchboardConfig.PLUGINS_DIR, home.resolve("plugins").toString());
     o.put(SwitchboardConfig.ROUTES_DIR, Path.of(System.getProperty("switchboard.it.config", "../../config"))
         .resolveSibling("routes").toAbsolutePath().toString());
     o.putAll(overrides);

@@ -134,7 +134,7 @@ class PluginLifecycleIT {
       assertThat(hub.send("DELETE", "/api/v1/plugins/tagger", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
       JsonNode after = Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.noBody()).body());
       assertThat(after.path("items").findValuesAsText("id")).containsExactly("twilio");
-      try (var files = Files.list(Path.of(hub.hub.config().require(SwitchboardConfig.PLUGINS_DIR)))) {
+      try (var files = Files.list(hub.hub.config().path(SwitchboardConfig.PLUGINS_DIR))) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("tagger"));
       }
 
@@ -178,6 +178,72 @@ class PluginLifecycleIT {
       HttpResponse<String> refused = hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(zip));
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(Json.MAPPER.readTree(refused.body()).path("code").asText()).isEqualTo("archive_not_allowed");
+    }
+  }
+
+  @Test
+  void aStepThatThrowsIsDeadLetteredAndAPluginThatCannotStartIsFailedWhileTheRestRuns() throws Exception {
+    PluginArchives archives = new PluginArchives(dir.resolve("build2"));
+    Path boomClasses = archives.compile("boom", Map.of("com.example.boom.BoomStep", """
+        package com.example.boom;
+        import io.switchboard.api.*;
+        public class BoomStep implements StepFactory<Void> {
+          public String name() { return "test.boom"; }
+          public Class<Void> configType() { return Void.class; }
+          public Step create(Void c) { return e -> { throw new IllegalStateException("exploded on " + e.interaction().text()); }; }
+        }
+        """), PluginArchives.hostApi());
+    byte[] boom = Files.readAllBytes(PluginArchives.pluginZip(dir.resolve("boom.zip"), "boom", null, boomClasses, List.of(),
+        "com.example.boom.BoomStep"));
+    Path brokenClasses = archives.compile("broken", Map.of("com.example.broken.BrokenPlugin", """
+        package com.example.broken;
+        public class BrokenPlugin extends org.pf4j.Plugin {
+          @Override public void start() { throw new IllegalStateException("no licence key configured"); }
+        }
+        """), PluginArchives.hostApi());
+    byte[] broken = Files.readAllBytes(PluginArchives.pluginZip(dir.resolve("broken.zip"), "broken",
+        "com.example.broken.BrokenPlugin", brokenClasses, List.of()));
+
+    HubFixture fixture = HubFixture.prepare(dir.resolve("home4"));
+    Files.writeString(fixture.home.resolve("config/tenants/gamma.yaml"), """
+        id: gamma
+        apiKeys: [sb_gamma_key]
+        channels:
+          twilio:
+            secrets:
+              authToken: gamma-token
+        plugins: [boom]
+        workflow:
+          steps:
+            - step: test.boom
+        """);
+    fixture.overrides.put(SwitchboardConfig.ADMIN_API_KEY, ADMIN);
+    try (HubFixture hub = fixture.start()) {
+      HttpResponse<String> failed = hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(broken));
+      assertThat(failed.statusCode()).isEqualTo(201);
+      JsonNode failedView = Json.MAPPER.readTree(failed.body());
+      assertThat(failedView.path("state").asText()).isEqualTo("FAILED");
+      assertThat(failedView.path("failure").asText()).contains("no licence key configured");
+      assertThat(hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(boom)).statusCode()).isEqualTo(201);
+
+      // the hub stays ready and says which plugin failed
+      HttpResponse<String> health = hub.get("/health", null);
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(health.body()).path("pluginFailures").path("broken").asText()).contains("no licence key");
+
+      String sid = HubIT.newSid();
+      Map<String, String> form = HubIT.sms(sid, "+15551237003", "trigger");
+      assertThat(hub.postTwilio("/webhooks/gamma/twilio/sms", form, "gamma-token").statusCode()).isEqualTo(200);
+      awaitCount(hub, "select count(*) from dead_letters where tenant_id = 'gamma' and kind = 'step_failed'", 1);
+      assertThat(hub.count("select count(*) from dead_letters where tenant_id = 'gamma' and reason like ?",
+          "%step 'test.boom' failed 3 time(s)%exploded on trigger%")).isEqualTo(1);
+      assertThat(hub.count("select count(*) from interactions where tenant_id = 'gamma'")).isZero();
+      assertThat(hub.count("select count(*) from contacts where tenant_id = 'gamma'")).as("the failed record's writes are undone").isZero();
+
+      // the pipeline goes on: the next demo message is stored
+      String after = HubIT.newSid();
+      hub.postTwilio("/webhooks/demo/twilio/sms", HubIT.sms(after, "+15551237004", "still flowing"), HubFixture.DEMO_TOKEN);
+      awaitCount(hub, "select count(*) from interactions where tenant_id = 'demo'", 1);
     }
   }
 

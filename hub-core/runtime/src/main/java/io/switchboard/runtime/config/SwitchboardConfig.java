@@ -160,6 +160,20 @@ public final class SwitchboardConfig {
     return m;
   }
 
+  /**
+   * The keys under a prefix, with the prefix removed: {@code withPrefix("switchboard.plugins.x.")}
+   * turns {@code switchboard.plugins.x.region=eu} into {@code region=eu}.
+   */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> m = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix) && k.length() > prefix.length()) {
+        m.put(k.substring(prefix.length()), v);
+      }
+    });
+    return m;
+  }
+
   /** Every key this configuration knows, with its raw value. */
   public Map<String, String> asMap() {
     return values;

@@ -47,6 +47,7 @@ public final class HubRoutes extends RouteBuilder {
       boolean up = readiness.isReady();
       body.put("status", up ? "UP" : "DOWN");
       body.put("components", components);
+      body.putAll(readiness.details());
       HttpSupport.json(e, up ? 200 : 503, body);
     });
 

@@ -362,6 +362,11 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     return List.copyOf(connectors.keySet());
   }
 
+  /** True once the plugins directory has been loaded; a failed plugin does not make the hub unready. */
+  public synchronized boolean isLoaded() {
+    return manager != null;
+  }
+
   /** True when every loaded plugin started. */
   public synchronized boolean isHealthy() {
     return manager != null && manager.getPlugins().stream().allMatch(p -> p.getPluginState() == PluginState.STARTED);

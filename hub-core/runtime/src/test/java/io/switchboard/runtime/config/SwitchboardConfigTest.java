@@ -45,6 +45,15 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void pluginSettingsAreReadByPrefix() throws Exception {
+    Path file = home.resolve("p.properties");
+    Files.writeString(file, "switchboard.plugins.crm.region=eu\nswitchboard.plugins.crm.secrets.apiKey=k\nswitchboard.plugins.crmx.y=1\n");
+    SwitchboardConfig c = SwitchboardConfig.load(home, file, Map.of(), new Properties());
+    assertThat(c.withPrefix("switchboard.plugins.crm.")).containsOnly(
+        Map.entry("region", "eu"), Map.entry("secrets.apiKey", "k"));
+  }
+
+  @Test
   void envNamesFollowTheKey() {
     assertThat(SwitchboardConfig.envName("switchboard.db.url")).isEqualTo("SWITCHBOARD_DB_URL");
     assertThat(SwitchboardConfig.envName("switchboard.kafka.bootstrap-servers")).isEqualTo("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS");
