@@ -103,31 +103,35 @@ final class PluginsCommand implements Runnable {
     }
   }
 
-  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable and start a plugin (kept across restarts).")
-  static final class Enable implements Callable<Integer> {
+  /** enable and disable: POST /api/v1/plugins/{id}/{action}. */
+  abstract static class Action implements Callable<Integer> {
     @ParentCommand
     PluginsCommand parent;
 
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The plugin's id, as `plugins list` shows it.")
     String id;
+
+    abstract String action();
 
     @Override
     public Integer call() throws Exception {
-      return parent.print(parent.send("POST", "/api/v1/plugins/" + id + "/enable", HttpRequest.BodyPublishers.noBody(), null));
+      return parent.print(parent.send("POST", "/api/v1/plugins/" + id + "/" + action(), HttpRequest.BodyPublishers.noBody(), null));
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable and start a plugin (kept across restarts).")
+  static final class Enable extends Action {
+    @Override
+    String action() {
+      return "enable";
     }
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true, description = "Stop and disable a plugin (kept across restarts).")
-  static final class Disable implements Callable<Integer> {
-    @ParentCommand
-    PluginsCommand parent;
-
-    @Parameters(paramLabel = "ID")
-    String id;
-
+  static final class Disable extends Action {
     @Override
-    public Integer call() throws Exception {
-      return parent.print(parent.send("POST", "/api/v1/plugins/" + id + "/disable", HttpRequest.BodyPublishers.noBody(), null));
+    String action() {
+      return "disable";
     }
   }
 
