@@ -247,6 +247,27 @@ class PluginLifecycleIT {
     }
   }
 
+  @Test
+  void installedPluginsAndTheirStateSurviveARestart() throws Exception {
+    HubFixture fixture = HubFixture.prepare(dir.resolve("home5"));
+    fixture.overrides.put(SwitchboardConfig.ADMIN_API_KEY, ADMIN);
+    byte[] zip = Files.readAllBytes(taggerZip());
+    try (HubFixture hub = fixture.start()) {
+      assertThat(hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(zip)).statusCode()).isEqualTo(201);
+      assertThat(hub.send("POST", "/api/v1/plugins/tagger/disable", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(200);
+    }
+    try (HubFixture hub = fixture.start()) {
+      JsonNode tagger = Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins/tagger", ADMIN, HttpRequest.BodyPublishers.noBody()).body());
+      assertThat(tagger.path("state").asText()).isEqualTo("DISABLED");
+      assertThat(hub.send("POST", "/api/v1/plugins/tagger/enable", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(200);
+    }
+    try (HubFixture hub = fixture.start()) {
+      JsonNode tagger = Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins/tagger", ADMIN, HttpRequest.BodyPublishers.noBody()).body());
+      assertThat(tagger.path("state").asText()).isEqualTo("STARTED");
+      assertThat(tagger.path("steps").toString()).contains("test.tagger");
+    }
+  }
+
   private static Map<String, String> betaSms(String sid) {
     Map<String, String> f = HubIT.sms(sid, "+15551237002", "beta message");
     f.put("To", "+15550008000");
