@@ -148,11 +148,15 @@ public final class SwitchboardRuntime implements AutoCloseable {
           config.hours(SwitchboardConfig.CONVERSATION_WINDOW), workflows::get,
           track(new StepRunner(config.intValue(SwitchboardConfig.STEP_ATTEMPTS), Duration.ofMillis(200),
               Duration.ofMillis(config.intValue(SwitchboardConfig.STEP_TIMEOUT)))));
-      PipelineConsumer pipeline = new PipelineConsumer(bootstrap,
-          config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine);
-      started.push(pipeline);
-      pipeline.start();
-      readiness.register("pipeline", pipeline::isHealthy);
+      // One consumer per thread in the group 'pipeline'; Kafka spreads the partitions among them.
+      java.util.List<PipelineConsumer> consumers = new java.util.ArrayList<>();
+      for (int i = 0; i < config.intValue(SwitchboardConfig.PIPELINE_CONSUMERS); i++) {
+        PipelineConsumer pipeline = track(new PipelineConsumer(bootstrap,
+            config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine));
+        pipeline.start();
+        consumers.add(pipeline);
+      }
+      readiness.register("pipeline", () -> consumers.stream().allMatch(PipelineConsumer::isHealthy));
       DeadLetterSweeper sweeper = track(new DeadLetterSweeper(new DeadLetters(db.dataSource(), spine), () -> tenants,
           workflows::get, Duration.ofSeconds(10)));
       plugins.onChange(sweeper::sweepSoon);

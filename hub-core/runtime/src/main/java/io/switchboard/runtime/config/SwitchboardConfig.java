@@ -44,6 +44,7 @@ public final class SwitchboardConfig {
   public static final String CONVERSATION_WINDOW = "switchboard.pipeline.conversation-window-hours";
   public static final String DEFAULT_REGION = "switchboard.pipeline.default-region";
   public static final String PIPELINE_MAX_POLL = "switchboard.pipeline.max-poll-records";
+  public static final String PIPELINE_CONSUMERS = "switchboard.pipeline.consumers";
 
   public static final String ADMIN_API_KEY = "switchboard.admin.api-key";
   public static final String PLUGINS_MAX_ARCHIVE = "switchboard.plugins.max-archive-bytes";

@@ -30,6 +30,7 @@ public final class PipelineConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineConsumer.class);
   public static final String GROUP_ID = "pipeline";
+  private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
 
   private final KafkaConsumer<String, String> consumer;
   private final InteractionWriter writer;
@@ -42,7 +43,7 @@ public final class PipelineConsumer implements AutoCloseable {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline");
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-pipeline-" + (SEQUENCE.get() + 1));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
@@ -51,7 +52,7 @@ public final class PipelineConsumer implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(p);
     this.writer = writer;
     this.spine = spine;
-    this.thread = new Thread(this::run, "switchboard-pipeline");
+    this.thread = new Thread(this::run, "switchboard-pipeline-" + SEQUENCE.incrementAndGet());
   }
 
   public void start() {
