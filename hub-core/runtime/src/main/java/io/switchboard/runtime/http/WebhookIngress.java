@@ -109,6 +109,11 @@ public final class WebhookIngress {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        // The message's durable copy is Kafka (acks=all); losing this dedupe mark in a database crash
+        // only lets a provider retry be queued twice, which the pipeline's unique key absorbs.
+        try (var st = c.createStatement()) {
+          st.execute("set local synchronous_commit to off");
+        }
         List<Spine.Message> fresh = new ArrayList<>(messages.size());
         try (PreparedStatement ps = c.prepareStatement(
             "insert into processed_provider_ids (tenant_id, connector, provider_id) values (?, ?, ?) on conflict do nothing")) {

@@ -43,6 +43,9 @@ public final class Database implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setPort(config.intValue(SwitchboardConfig.DB_EMBEDDED_PORT))
           .setPGStartupWait(Duration.ofSeconds(60))
+          // io.zonky defaults to synchronous_commit=off; the pipeline commits Kafka offsets after the
+          // database commit, so that commit must be on disk.
+          .setServerConfig("synchronous_commit", "on")
           .start();
       hc.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
       LOG.info("Embedded PostgreSQL on port {} with data in {}", embedded.getPort(), dir);
