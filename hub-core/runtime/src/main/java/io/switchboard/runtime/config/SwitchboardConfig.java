@@ -53,7 +53,7 @@ public final class SwitchboardConfig {
   public static final String STEP_TIMEOUT = "switchboard.pipeline.step-timeout-ms";
 
   /** Keys whose values are never printed. */
-  private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key", "api-key"};
+  private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key"};
 
   private final Path home;
   private final Map<String, String> values;
@@ -182,6 +182,9 @@ public final class SwitchboardConfig {
 
   static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
+    if (k.contains(".secrets.")) {
+      return true;
+    }
     for (String marker : SECRET_MARKERS) {
       if (k.endsWith(marker) || k.contains(marker + ".")) {
         return true;

@@ -64,6 +64,8 @@ class SwitchboardConfigTest {
     SwitchboardConfig c = SwitchboardConfig.load(home, null, Map.of("SWITCHBOARD_DB_PASSWORD", "hunter2"), new Properties());
     assertThat(c.redacted().get(SwitchboardConfig.DB_PASSWORD)).isEqualTo("****");
     assertThat(c.redacted().toString()).doesNotContain("hunter2");
+    SwitchboardConfig plugin = c.with(Map.of("switchboard.plugins.crm.secrets.signing", "s3cr3t-value"));
+    assertThat(plugin.redacted().get("switchboard.plugins.crm.secrets.signing")).isEqualTo("****");
   }
 
   @Test
