@@ -45,6 +45,19 @@ public interface ChannelConnector extends ExtensionPoint {
   WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted);
 
   /**
+   * Sends a message to a contact through the provider (the connector's outbound direction), with
+   * the tenant's own credentials. Called from the pipeline's action threads, never from a webhook
+   * request; it may block on the provider's API but must honour {@link PluginContext#httpClient}
+   * timeouts. Optional: connectors without an outbound direction keep this default.
+   *
+   * @throws WebhookException when the provider refuses the message (its status and reason)
+   * @throws UnsupportedOperationException when the connector cannot send
+   */
+  default OutboundMessage.Sent send(OutboundMessage message, ChannelSettings settings) throws WebhookException {
+    throw new UnsupportedOperationException("connector '" + id() + "' cannot send messages");
+  }
+
+  /**
    * Builds the request the provider would send for a test message, signed with the tenant's
    * secrets, so that {@code switchboard simulate} exercises exactly the production path.
    * Optional: connectors that cannot simulate keep this default.

@@ -112,6 +112,9 @@ class PluginLifecycleIT {
       assertThat(view.path("id").asText()).isEqualTo("tagger");
       assertThat(view.path("state").asText()).isEqualTo("STARTED");
       assertThat(view.path("steps").toString()).contains("test.tagger");
+      // the step's configuration schema, generated from its config type
+      assertThat(view.path("stepSchemas").path("test.tagger").path("properties").path("tag").path("type").asText())
+          .isEqualTo("string");
       JsonNode replayed = awaitInteraction(hub, early);
       assertThat(replayed.path("signals").path("tag").asText()).isEqualTo("vip");
       assertThat(hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(zip)).statusCode())

@@ -12,9 +12,11 @@ public interface PluginAdmin {
    * @param failure why it failed to start, or null
    * @param connectors connector ids it provides (when started)
    * @param steps step names it provides (when started)
+   * @param stepSchemas each step's configuration schema (JSON Schema 2020-12), by step name
    */
   record PluginView(String id, String version, String provider, String requires, String description, String state,
-      String failure, List<String> connectors, List<String> steps) {}
+      String failure, List<String> connectors, List<String> steps,
+      java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> stepSchemas) {}
 
   /** A plugin archive or request the hub refuses, with an HTTP status, a code and what to fix. */
   class PluginRejectedException extends Exception {

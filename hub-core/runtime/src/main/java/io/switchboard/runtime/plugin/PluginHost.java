@@ -112,6 +112,8 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     for (PluginWrapper p : manager.getPlugins()) {
       if (p.getPluginState() == PluginState.STARTED) {
         LOG.info("Plugin {} {} started", p.getPluginId(), p.getDescriptor().getVersion());
+      } else if (p.getPluginState() == PluginState.DISABLED) {
+        LOG.info("Plugin {} {} is disabled", p.getPluginId(), p.getDescriptor().getVersion());
       } else {
         LOG.error("Plugin {} is {}", p.getPluginId(), describe(p));
       }
@@ -189,10 +191,14 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
         cs.add(id);
       }
     });
-    List<String> ss = steps.values().stream().filter(s -> s.pluginId().equals(p.getPluginId()))
-        .map(s -> PluginCalls.call(s.factory(), s.factory()::name)).sorted().toList();
+    Map<String, com.fasterxml.jackson.databind.JsonNode> schemas = new TreeMap<>();
+    steps.forEach((name, s) -> {
+      if (s.pluginId().equals(p.getPluginId())) {
+        schemas.put(name, PluginCalls.call(s.factory(), () -> io.switchboard.pluginloader.StepSchemas.of(s.factory())));
+      }
+    });
     return new PluginView(p.getPluginId(), d.getVersion(), d.getProvider(), d.getRequires(), d.getPluginDescription(),
-        status.state(), status.failure(), cs, ss);
+        status.state(), status.failure(), cs, List.copyOf(schemas.keySet()), schemas);
   }
 
   @Override
