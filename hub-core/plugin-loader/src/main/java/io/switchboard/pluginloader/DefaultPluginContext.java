@@ -33,6 +33,7 @@ public final class DefaultPluginContext implements PluginContext {
   private final String pluginId;
   private final Map<String, String> configuration;
   private final Map<String, String> secrets;
+  private final Metrics metrics;
 
   /** A context with no configuration and no secrets. */
   public DefaultPluginContext(String pluginId) {
@@ -44,9 +45,16 @@ public final class DefaultPluginContext implements PluginContext {
    * @param secrets the plugin's secrets by name; never logged, never shown by {@link #toString()}
    */
   public DefaultPluginContext(String pluginId, Map<String, String> configuration, Map<String, String> secrets) {
+    this(pluginId, configuration, secrets, NO_METRICS);
+  }
+
+  /** @param metrics where the plugin's counters and timers go, already tagged with the plugin id */
+  public DefaultPluginContext(String pluginId, Map<String, String> configuration, Map<String, String> secrets,
+      Metrics metrics) {
     this.pluginId = Objects.requireNonNull(pluginId, "pluginId");
     this.configuration = Map.copyOf(configuration);
     this.secrets = Map.copyOf(secrets);
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
@@ -72,7 +80,7 @@ public final class DefaultPluginContext implements PluginContext {
 
   @Override
   public Metrics metrics() {
-    return NO_METRICS;
+    return metrics;
   }
 
   @Override

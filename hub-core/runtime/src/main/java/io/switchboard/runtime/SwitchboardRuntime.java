@@ -6,6 +6,7 @@ import io.switchboard.runtime.config.SwitchboardConfig;
 import io.switchboard.runtime.http.AdminApi;
 import io.switchboard.runtime.http.HubRoutes;
 import io.switchboard.runtime.http.PublicUrl;
+import io.switchboard.runtime.metrics.HubMetrics;
 import io.switchboard.runtime.http.ReadApi;
 import io.switchboard.runtime.http.WebhookIngress;
 import io.switchboard.runtime.pipeline.DeadLetterSweeper;
@@ -58,6 +59,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
   private volatile TenantRegistry tenants;
   private volatile Database database;
   private volatile String kafkaBootstrap;
+  private final HubMetrics metrics = new HubMetrics();
   private Main main;
 
   public SwitchboardRuntime(SwitchboardConfig config) {
@@ -77,7 +79,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
     }
     main = new Main();
     PublicUrl publicUrl = new PublicUrl(config.get(SwitchboardConfig.PUBLIC_URL).orElse(""));
-    main.configure().addRoutesBuilder(new HubRoutes(readiness, publicUrl));
+    main.configure().addRoutesBuilder(new HubRoutes(readiness, publicUrl, metrics));
     main.setInitialProperties(camelProperties());
     main.start();
     Thread boot = new Thread(this::bootstrap, "switchboard-bootstrap");
@@ -152,7 +154,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
       java.util.List<PipelineConsumer> consumers = new java.util.ArrayList<>();
       for (int i = 0; i < config.intValue(SwitchboardConfig.PIPELINE_CONSUMERS); i++) {
         PipelineConsumer pipeline = track(new PipelineConsumer(bootstrap,
-            config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine));
+            config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine, metrics));
         pipeline.start();
         consumers.add(pipeline);
       }
@@ -183,7 +185,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
     Map<String, String> settings = new java.util.TreeMap<>(config.withPrefix("switchboard.plugins." + pluginId + "."));
     Map<String, String> secrets = config.withPrefix("switchboard.plugins." + pluginId + ".secrets.");
     settings.keySet().removeIf(k -> k.startsWith("secrets."));
-    return new DefaultPluginContext(pluginId, settings, secrets);
+    return new DefaultPluginContext(pluginId, settings, secrets, metrics.forPlugin(pluginId));
   }
 
   private <T extends AutoCloseable> T track(T resource) {
@@ -277,6 +279,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
         LOG.warn("Error while stopping {}", c, e);
       }
     }
+    metrics.close();
     LOG.info("Switchboard stopped");
   }
 }

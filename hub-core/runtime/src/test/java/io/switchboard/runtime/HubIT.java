@@ -266,6 +266,14 @@ class HubIT {
     assertThat(body.path("components").path("kafka").asText()).isEqualTo("UP");
     assertThat(body.path("components").path("plugins").asText()).isEqualTo("UP");
 
+    String sid = newSid();
+    hub.postTwilio("/webhooks/demo/twilio/sms", sms(sid, "+15551230009", "count me"), HubFixture.DEMO_TOKEN);
+    awaitInteraction(HubFixture.DEMO_KEY, "demo", sid);
+    HttpResponse<String> metrics = hub.get("/metrics", null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("switchboard_webhook_requests_total{connector=\"twilio\",status=\"200\",tenant=\"demo\"}")
+        .contains("switchboard_pipeline_records_total").contains("jvm_memory_used_bytes");
+
     HttpResponse<String> info = hub.get("/api/v1/info", null);
     assertThat(info.statusCode()).isEqualTo(200);
     assertThat(Json.MAPPER.readTree(info.body()).path("httpPort").asInt()).isEqualTo(hub.port);

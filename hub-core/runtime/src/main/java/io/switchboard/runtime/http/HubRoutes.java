@@ -3,6 +3,7 @@ package io.switchboard.runtime.http;
 import io.switchboard.api.WebhookRequest;
 import io.switchboard.api.WebhookResponse;
 import io.switchboard.runtime.Readiness;
+import io.switchboard.runtime.metrics.HubMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +25,12 @@ public final class HubRoutes extends RouteBuilder {
 
   private final Readiness readiness;
   private final PublicUrl publicUrl;
+  private final HubMetrics metrics;
 
-  public HubRoutes(Readiness readiness, PublicUrl publicUrl) {
+  public HubRoutes(Readiness readiness, PublicUrl publicUrl, HubMetrics metrics) {
     this.readiness = readiness;
     this.publicUrl = publicUrl;
+    this.metrics = metrics;
   }
 
   @Override
@@ -50,6 +53,9 @@ public final class HubRoutes extends RouteBuilder {
       body.putAll(readiness.details());
       HttpSupport.json(e, up ? 200 : 503, body);
     });
+
+    from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
+        .process(e -> HttpSupport.reply(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
 
     from("platform-http:/webhooks/{tenant}/{connector}/{endpoint}?useBodyHandler=false").routeId("webhooks").process(this::webhook);
 
@@ -133,7 +139,18 @@ public final class HubRoutes extends RouteBuilder {
     String url = publicUrl.resolve(req.getHeader("X-Forwarded-Proto"), req.getHeader("X-Forwarded-Host"),
         host(req), req.path(), req.query());
     WebhookRequest request = new WebhookRequest("POST", url, headers, body);
-    WebhookResponse response = ingress.handle(segment(e, 1), segment(e, 2), segment(e, 3), request, correlationId);
+    String tenant = segment(e, 1);
+    String connector = segment(e, 2);
+    WebhookResponse response;
+    try {
+      response = ingress.handle(tenant, connector, segment(e, 3), request, correlationId);
+    } catch (ApiError refused) {
+      // unknown tenants and connectors are not labels: anyone could mint them
+      boolean known = refused.status() != 404;
+      metrics.webhook(known ? tenant : "-", known ? connector : "-", refused.status());
+      throw refused;
+    }
+    metrics.webhook(tenant, connector, response.status());
     HttpSupport.reply(e, response.status(), response.contentType(), response.body());
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.runtime.pipeline;
 
+import io.switchboard.runtime.metrics.HubMetrics;
 import io.switchboard.runtime.spine.Spine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +36,13 @@ public final class PipelineConsumer implements AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
   private final InteractionWriter writer;
   private final Spine spine;
+  private final HubMetrics metrics;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
 
-  public PipelineConsumer(String bootstrapServers, int maxPollRecords, InteractionWriter writer, Spine spine) {
+  public PipelineConsumer(String bootstrapServers, int maxPollRecords, InteractionWriter writer, Spine spine,
+      HubMetrics metrics) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
@@ -52,6 +55,7 @@ public final class PipelineConsumer implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(p);
     this.writer = writer;
     this.spine = spine;
+    this.metrics = metrics;
     this.thread = new Thread(this::run, "switchboard-pipeline-" + SEQUENCE.incrementAndGet());
   }
 
@@ -106,6 +110,7 @@ public final class PipelineConsumer implements AutoCloseable {
     List<Spine.Message> events = writer.write(batch);
     spine.sendAll(events);
     consumer.commitSync(offsets);
+    metrics.pipelineBatch(batch.size(), events.size());
     LOG.debug("Pipeline stored {} record(s), published {} event(s)", batch.size(), events.size());
   }
 
