@@ -17,7 +17,7 @@ class HubMetricsTest {
 
       String text = metrics.scrape();
 
-      assertThat(text).contains("crm.tasks.opened_total{plugin=\"crm-hubspot\",tenant=\"acme\"} 2.0");
+      assertThat(text).contains("crm_tasks_opened_total{plugin=\"crm-hubspot\",tenant=\"acme\"} 2.0");
       assertThat(text).contains("crm_call_seconds_count{plugin=\"crm-hubspot\"} 1");
       assertThat(text).contains("switchboard_webhook_requests_total{connector=\"twilio\",status=\"200\",tenant=\"acme\"} 1.0");
     }
