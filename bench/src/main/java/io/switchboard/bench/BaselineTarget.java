@@ -20,7 +20,8 @@ import org.apache.camel.main.Main;
  * The baseline: the least a Camel application can do with the same webhook. Camel Main with
  * platform-http on Vert.x (as the hub), one route: take MessageSid, From and Body from the form,
  * insert them into a table of a separate embedded PostgreSQL through a HikariCP pool of the hub's
- * size (autocommit, one statement), answer Twilio's empty {@code <Response/>}. No signature check,
+ * size (autocommit, one statement, synchronous_commit=on as the hub's database), answer Twilio's
+ * empty {@code <Response/>}. No signature check,
  * no deduplication, no Kafka, no pipeline.
  */
 final class BaselineTarget implements Target {
@@ -53,8 +54,9 @@ final class BaselineTarget implements Target {
     HikariDataSource pool = null;
     Main main = null;
     try {
-      // Same builder defaults as the hub's embedded PostgreSQL (io.zonky: synchronous_commit=off).
+      // Durable commits, as the hub's embedded PostgreSQL: the single insert is the message's only copy.
       postgres = EmbeddedPostgres.builder()
+          .setServerConfig("synchronous_commit", "on")
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(true)
           .setPGStartupWait(Duration.ofSeconds(60))

@@ -85,13 +85,19 @@ final class HubTarget implements Target {
     }
   }
 
-  String webhookUrl() {
-    return "http://127.0.0.1:" + port + "/webhooks/" + TENANT + "/twilio/sms";
+  /** The hub's base URL, e.g. {@code http://127.0.0.1:8080}. */
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
   }
 
   @Override
   public LoadGenerator.Requests requests(String authToken, int senders) {
-    return new SmsRequests(webhookUrl(), authToken, TENANT_NUMBER, senders);
+    return requests(TENANT, TENANT_NUMBER, authToken, senders);
+  }
+
+  /** SMS webhooks for {@code tenant}, addressed to its Twilio number {@code number}. */
+  LoadGenerator.Requests requests(String tenant, String number, String authToken, int senders) {
+    return new SmsRequests(baseUrl() + "/webhooks/" + tenant + "/twilio/sms", authToken, number, senders);
   }
 
   @Override
@@ -192,6 +198,10 @@ final class HubTarget implements Target {
 
   int topicPartitions() {
     return config.intValue(SwitchboardConfig.KAFKA_PARTITIONS);
+  }
+
+  int pipelineConsumers() {
+    return config.intValue(SwitchboardConfig.PIPELINE_CONSUMERS);
   }
 
   int maxPollRecords() {

@@ -3,10 +3,8 @@ package io.switchboard.bench;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -47,29 +45,12 @@ public final class SkeletonBench implements Callable<Integer> {
       description = "Load sent before the measured time and not counted in it (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--plugins-dir", paramLabel = "DIR",
-      description = "Directory with the Twilio plugin zip (default: -Dbench.plugins-dir, else target/bench-plugins or bench/target/bench-plugins, whichever has a zip).")
-  Path pluginsDir;
-
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "The repository's config/ directory, copied into the hub's temporary home (default: -Dbench.config-dir, else config or ../config).")
-  Path configDir;
-
   @Option(names = "--only", paramLabel = "WHICH", defaultValue = "both",
       description = "Which systems to load: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Only only;
 
-  @Option(names = "--senders", paramLabel = "N", defaultValue = "1000",
-      description = "Distinct sender phone numbers the messages cycle through (default: ${DEFAULT-VALUE}).")
-  int senders;
-
-  @Option(names = "--max-drain", paramLabel = "TIME", defaultValue = "180s", converter = DurationConverter.class,
-      description = "Longest wait for the hub's pipeline to store what was accepted (default: ${DEFAULT-VALUE}).")
-  Duration maxDrain;
-
-  @Option(names = "--auth-token", paramLabel = "TOKEN", defaultValue = "${env:DEMO_TWILIO_AUTH_TOKEN:-demo-twilio-auth-token}",
-      description = "The demo tenant's Twilio auth token to sign with (default: $DEMO_TWILIO_AUTH_TOKEN, else the demo value).")
-  String authToken;
+  @CommandLine.Mixin
+  BenchSetup setup;
 
   @Option(names = "--hub-pg-setting", paramLabel = "NAME=VALUE",
       description = "A PostgreSQL setting for the hub's embedded database, applied with ALTER SYSTEM before the load"
@@ -91,13 +72,13 @@ public final class SkeletonBench implements Callable<Integer> {
     if (concurrency < 1 || duration.isZero() || duration.isNegative() || warmup.isNegative()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "concurrency and duration must be positive");
     }
-    Path plugins = resolvePlugins();
-    Path config = resolveConfig();
-    Path routes = config.toAbsolutePath().normalize().resolveSibling("routes");
+    Path plugins = setup.pluginsDir();
+    Path config = setup.configDir();
+    Path routes = BenchSetup.routesDir(config);
     Machine machine = Machine.describe();
     out.println("Switchboard skeleton benchmark");
     out.printf("  concurrency %d, warm-up %s, measured %s, %d sender numbers; config %s, plugins %s%n",
-        concurrency, human(warmup), human(duration), senders, config.toAbsolutePath().normalize(),
+        concurrency, human(warmup), human(duration), setup.senders, config.toAbsolutePath().normalize(),
         plugins.toAbsolutePath().normalize());
     out.println("  " + machine.oneLine());
     backgroundCores = ResourceMeter.machineBusyCores(2000);
@@ -114,10 +95,8 @@ public final class SkeletonBench implements Callable<Integer> {
     PhaseResult baseline = null;
     int poolSize = 10;
     if (only != Only.baseline) {
-      Properties system = new Properties();
-      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("switchboard."))
-          .forEach(k -> system.setProperty(k, System.getProperty(k)));
-      hub = runPhase("hub", () -> HubTarget.start(config, plugins, Files.isDirectory(routes) ? routes : null, system));
+      Properties system = BenchSetup.switchboardProperties();
+      hub = runPhase("hub", () -> HubTarget.start(config, plugins, routes, system));
       poolSize = hub.poolSize;
     } else {
       String p = System.getProperty("switchboard.db.pool-size");
@@ -151,7 +130,7 @@ public final class SkeletonBench implements Callable<Integer> {
       }
       if (target instanceof HubTarget h) {
         r.notes.add("Kafka: embedded single broker, " + h.topicPartitions() + " partitions per topic, producer acks=all;"
-            + " pipeline: one consumer, up to " + h.maxPollRecords() + " records per transaction");
+            + " pipeline: " + h.pipelineConsumers() + " consumer(s), up to " + h.maxPollRecords() + " records per transaction");
       }
       out.printf("== %s: ready in %.1f s; %s load, %d in flight, %s warm-up + %s measured%n", name, r.startupSeconds,
           name, concurrency, human(warmup), human(duration));
@@ -161,7 +140,7 @@ public final class SkeletonBench implements Callable<Integer> {
       threads.resetPeakThreadCount();
       ResourceMeter.Snapshot[] window = new ResourceMeter.Snapshot[2];
       r.load = new LoadGenerator(name, concurrency, warmup, duration, out).run(
-          target.requests(authToken, senders), new LoadGenerator.WindowListener() {
+          target.requests(setup.authToken, setup.senders), new LoadGenerator.WindowListener() {
             @Override
             public void opened() {
               window[0] = meter.snapshot();
@@ -178,7 +157,7 @@ public final class SkeletonBench implements Callable<Integer> {
       out.printf("== %s: load done: %,d measured requests in %.1f s (%,.0f req/s); %,d accepted in all, warm-up included%n",
           name, r.load.requests(), r.load.measuredSeconds(), r.load.requestsPerSecond(), r.load.totalOk());
 
-      drain(name, target, r);
+      drain(out, name, target, r, r.load.totalOk(), setup.maxDrain);
       ResourceMeter.Snapshot drainEnd = meter.snapshot();
       r.drainUsage = ResourceMeter.between(loadEnd, drainEnd);
       r.eventsPublished = target.eventsPublished();
@@ -206,11 +185,12 @@ public final class SkeletonBench implements Callable<Integer> {
   }
 
   /**
-   * Waits until everything accepted is stored (and, for the hub, published), or nothing has
-   * changed for 5 s, or {@code --max-drain} has passed. The drain time ends at the last change.
+   * Waits until {@code target} has stored {@code expected} rows (and, for the hub, published as
+   * many events), or nothing has changed for 5 s, or {@code maxDrain} has passed. The drain time
+   * ends at the last change.
    */
-  private void drain(String name, Target target, PhaseResult r) throws Exception {
-    long expected = r.load.totalOk();
+  static void drain(PrintStream out, String name, Target target, PhaseResult r, long expected, Duration maxDrain)
+      throws Exception {
     long start = System.nanoTime();
     long lastChange = start;
     long lastPrint = start;
@@ -263,60 +243,6 @@ public final class SkeletonBench implements Callable<Integer> {
         expected, events == null ? "" : String.format(", events published %,d", events));
   }
 
-  private Path resolvePlugins() {
-    List<Path> candidates = new ArrayList<>();
-    if (pluginsDir != null) {
-      candidates.add(pluginsDir);
-    } else {
-      String p = System.getProperty("bench.plugins-dir");
-      if (p != null && !p.isBlank()) {
-        candidates.add(Path.of(p));
-      }
-      candidates.add(Path.of("target/bench-plugins"));
-      candidates.add(Path.of("bench/target/bench-plugins"));
-    }
-    for (Path c : candidates) {
-      if (hasZip(c)) {
-        return c;
-      }
-    }
-    throw new CommandLine.ParameterException(new CommandLine(this), "no plugin zip in "
-        + candidates.stream().map(Path::toString).collect(Collectors.joining(" or "))
-        + "; build it first: mvn -B -q -pl bench -am install -DskipTests");
-  }
-
-  private Path resolveConfig() {
-    List<Path> candidates = new ArrayList<>();
-    if (configDir != null) {
-      candidates.add(configDir);
-    } else {
-      String p = System.getProperty("bench.config-dir");
-      if (p != null && !p.isBlank()) {
-        candidates.add(Path.of(p));
-      }
-      candidates.add(Path.of("config"));
-      candidates.add(Path.of("../config"));
-    }
-    for (Path c : candidates) {
-      if (Files.isRegularFile(c.resolve("switchboard.properties")) && Files.isDirectory(c.resolve("tenants"))) {
-        return c;
-      }
-    }
-    throw new CommandLine.ParameterException(new CommandLine(this), "no switchboard config (switchboard.properties and tenants/) in "
-        + candidates.stream().map(Path::toString).collect(Collectors.joining(" or ")) + "; pass --config-dir");
-  }
-
-  private static boolean hasZip(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (var s = Files.list(dir)) {
-      return s.anyMatch(p -> p.getFileName().toString().endsWith(".zip"));
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
   /** Non-daemon threads still alive after everything was stopped: a hint of a leak, not a failure. */
   private void reportStragglers() {
     List<String> left = Thread.getAllStackTraces().keySet().stream()
@@ -348,7 +274,7 @@ public final class SkeletonBench implements Callable<Integer> {
   }
 
   int senders() {
-    return senders;
+    return setup.senders;
   }
 
   static String human(Duration d) {
