@@ -269,7 +269,12 @@ class HubIT {
     String sid = newSid();
     hub.postTwilio("/webhooks/demo/twilio/sms", sms(sid, "+15551230009", "count me"), HubFixture.DEMO_TOKEN);
     awaitInteraction(HubFixture.DEMO_KEY, "demo", sid);
+    // the pipeline counts a batch after publishing its events and committing offsets, just after the rows appear
     HttpResponse<String> metrics = hub.get("/metrics", null);
+    for (int i = 0; i < 100 && !metrics.body().contains("switchboard_pipeline_records_total"); i++) {
+      Thread.sleep(100);
+      metrics = hub.get("/metrics", null);
+    }
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("switchboard_webhook_requests_total{connector=\"twilio\",status=\"200\",tenant=\"demo\"}")
         .contains("switchboard_pipeline_records_total").contains("jvm_memory_used_bytes");
