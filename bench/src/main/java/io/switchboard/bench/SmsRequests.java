@@ -1,10 +1,10 @@
 package io.switchboard.bench;
 
+import io.switchboard.runtime.TwilioSigner;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +59,7 @@ final class SmsRequests implements LoadGenerator.Requests {
     long n = seq.incrementAndGet();
     String sid = String.format("SM%s%024x", runPrefix, n);
     String from = "+1555" + (2_000_000 + (n % senders));
-    Map<String, String> form = form(sid, from, to, BODIES[(int) (n % BODIES.length)]);
+    Map<String, String> form = TwilioSigner.inboundSms(sid, from, to, BODIES[(int) (n % BODIES.length)]);
     HttpRequest.Builder b = HttpRequest.newBuilder(uri)
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -69,30 +69,5 @@ final class SmsRequests implements LoadGenerator.Requests {
       b.header("X-Twilio-Signature", TwilioSigner.sign(authToken, url, form));
     }
     return b.build();
-  }
-
-  /** The form of an inbound SMS, field for field as Twilio sends it (see the runtime's HubIT). */
-  static Map<String, String> form(String sid, String from, String to, String body) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("ToCountry", "US");
-    f.put("ToState", "CA");
-    f.put("SmsMessageSid", sid);
-    f.put("NumMedia", "0");
-    f.put("ToCity", "");
-    f.put("FromZip", "");
-    f.put("SmsSid", sid);
-    f.put("FromState", "CA");
-    f.put("SmsStatus", "received");
-    f.put("FromCity", "");
-    f.put("Body", body);
-    f.put("FromCountry", "US");
-    f.put("To", to);
-    f.put("ToZip", "");
-    f.put("NumSegments", "1");
-    f.put("MessageSid", sid);
-    f.put("AccountSid", "AC00000000000000000000000000000001");
-    f.put("From", from);
-    f.put("ApiVersion", "2010-04-01");
-    return f;
   }
 }

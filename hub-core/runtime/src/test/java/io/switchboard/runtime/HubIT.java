@@ -45,20 +45,7 @@ class HubIT {
   }
 
   static Map<String, String> sms(String sid, String from, String body) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("ToCountry", "US");
-    f.put("SmsMessageSid", sid);
-    f.put("NumMedia", "0");
-    f.put("SmsSid", sid);
-    f.put("SmsStatus", "received");
-    f.put("Body", body);
-    f.put("To", "+15550006000");
-    f.put("NumSegments", "1");
-    f.put("MessageSid", sid);
-    f.put("AccountSid", "AC00000000000000000000000000000001");
-    f.put("From", from);
-    f.put("ApiVersion", "2010-04-01");
-    return f;
+    return TwilioSigner.inboundSms(sid, from, "+15550006000", body);
   }
 
   static String newSid() {

@@ -729,9 +729,12 @@ public final class SentimentAnalyzer {
     return out;
   }
 
-  private static Map<String, Double> parseLexicon(String name, byte[] bytes) {
+  /** One non-empty line of a tab-separated VADER resource: its first two fields. */
+  private record Entry(int index, String line, String key, String value) {}
+
+  private static List<Entry> entries(String name, byte[] bytes) {
     List<String> lines = lines(name, bytes);
-    Map<String, Double> lexicon = new HashMap<>(lines.size() * 2);
+    List<Entry> out = new ArrayList<>(lines.size());
     for (int k = 0; k < lines.size(); k++) {
       String line = lines.get(k);
       if (line.isEmpty()) {
@@ -741,10 +744,19 @@ public final class SentimentAnalyzer {
       if (fields.length < 2) {
         throw malformed(name, k, line);
       }
+      out.add(new Entry(k, line, fields[0], fields[1]));
+    }
+    return out;
+  }
+
+  private static Map<String, Double> parseLexicon(String name, byte[] bytes) {
+    List<Entry> entries = entries(name, bytes);
+    Map<String, Double> lexicon = new HashMap<>(entries.size() * 2);
+    for (Entry e : entries) {
       try {
-        lexicon.put(fields[0], Double.parseDouble(fields[1]));
-      } catch (NumberFormatException e) {
-        throw malformed(name, k, line);
+        lexicon.put(e.key(), Double.parseDouble(e.value()));
+      } catch (NumberFormatException ex) {
+        throw malformed(name, e.index(), e.line());
       }
     }
     if (lexicon.isEmpty()) {
@@ -754,22 +766,14 @@ public final class SentimentAnalyzer {
   }
 
   private static Map<Integer, String> parseEmojis(String name, byte[] bytes) {
-    List<String> lines = lines(name, bytes);
-    Map<Integer, String> emojis = new HashMap<>(lines.size() * 2);
-    for (int k = 0; k < lines.size(); k++) {
-      String line = lines.get(k);
-      if (line.isEmpty()) {
-        continue;
-      }
-      String[] fields = pyStrip(line).split("\t", -1);
-      if (fields.length < 2) {
-        throw malformed(name, k, line);
-      }
-      String emoji = fields[0];
+    List<Entry> entries = entries(name, bytes);
+    Map<Integer, String> emojis = new HashMap<>(entries.size() * 2);
+    for (Entry e : entries) {
+      String emoji = e.key();
       // The reference translates the text one code point at a time, so only single-code-point
       // entries can ever match; later entries win, as in a Python dict.
       if (!emoji.isEmpty() && emoji.codePointCount(0, emoji.length()) == 1) {
-        emojis.put(emoji.codePointAt(0), fields[1]);
+        emojis.put(emoji.codePointAt(0), e.value());
       }
     }
     if (emojis.isEmpty()) {

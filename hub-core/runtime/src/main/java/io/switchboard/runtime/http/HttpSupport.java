@@ -36,10 +36,4 @@ public final class HttpSupport {
       exchange.getMessage().setHeader("Retry-After", e.retryAfterSeconds());
     }
   }
-
-  /** A request header, ignoring case; null when absent. */
-  public static String header(Exchange exchange, String name) {
-    Object v = exchange.getMessage().getHeader(name);
-    return v == null ? null : v.toString();
-  }
 }

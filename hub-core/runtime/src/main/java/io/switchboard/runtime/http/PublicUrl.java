@@ -38,11 +38,6 @@ public final class PublicUrl {
     return base + path + (query == null || query.isEmpty() ? "" : "?" + query);
   }
 
-  /** The configured base, for building URLs to give out (the simulator, logs). */
-  public String base() {
-    return configured;
-  }
-
   private static String first(String headerValue) {
     int comma = headerValue.indexOf(',');
     return (comma < 0 ? headerValue : headerValue.substring(0, comma)).trim();

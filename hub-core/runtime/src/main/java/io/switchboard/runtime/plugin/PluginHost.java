@@ -166,10 +166,6 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     return Optional.ofNullable(steps.get(name));
   }
 
-  public List<String> stepNames() {
-    return List.copyOf(steps.keySet());
-  }
-
   @Override
   public synchronized List<PluginView> list() {
     List<PluginView> out = new ArrayList<>();

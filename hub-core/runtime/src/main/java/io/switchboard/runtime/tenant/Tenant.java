@@ -72,10 +72,11 @@ public final class Tenant {
 
   /** Whether the presented key is one of this tenant's API keys; constant time in the key. */
   public boolean acceptsApiKey(String presented) {
-    if (presented == null || presented.isEmpty()) {
-      return false;
-    }
-    byte[] d = sha256(presented);
+    return presented != null && !presented.isEmpty() && acceptsDigest(sha256(presented));
+  }
+
+  /** Same as {@link #acceptsApiKey} for a key already hashed with {@link #sha256(String)}. */
+  boolean acceptsDigest(byte[] d) {
     boolean match = false;
     for (byte[] k : apiKeyDigests) {
       match |= MessageDigest.isEqual(k, d);
@@ -83,7 +84,8 @@ public final class Tenant {
     return match;
   }
 
-  private static byte[] sha256(String s) {
+  /** The SHA-256 of an API key; a presented key is hashed once and checked against every tenant. */
+  static byte[] sha256(String s) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

@@ -150,6 +150,10 @@ public final class TenantRegistry {
 
   /** The tenant that owns an API key, if any. */
   public Optional<Tenant> byApiKey(String key) {
-    return tenants.values().stream().filter(t -> t.acceptsApiKey(key)).findFirst();
+    if (key == null || key.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] digest = Tenant.sha256(key);
+    return tenants.values().stream().filter(t -> t.acceptsDigest(digest)).findFirst();
   }
 }
