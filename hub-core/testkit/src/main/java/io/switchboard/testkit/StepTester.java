@@ -149,10 +149,39 @@ public final class StepTester<C> {
    * @throws Exception whatever the step threw (the hub would retry, then dead-letter)
    */
   public Map<String, Object> run(Interaction interaction) throws Exception {
+    RecordingStepExecution execution = new RecordingStepExecution(interaction, earlierSignals, dryRun);
+    call(() -> step.run(execution));
+    return execution.snapshot();
+  }
+
+  /**
+   * Runs the configured step once over several interactions, through {@link Step#runBatch}, as the
+   * hub does with the interactions of one tenant that arrive together.
+   *
+   * @return each interaction's signals after the run, in the order given
+   * @throws StepTimeoutException when the batch ran past the timeout
+   * @throws Exception whatever the step threw
+   */
+  public java.util.List<Map<String, Object>> runBatch(java.util.List<Interaction> interactions) throws Exception {
+    if (interactions.isEmpty()) {
+      throw new IllegalArgumentException("the hub never runs a step on an empty batch");
+    }
+    java.util.List<RecordingStepExecution> executions = interactions.stream()
+        .map(i -> new RecordingStepExecution(i, earlierSignals, dryRun)).toList();
+    call(() -> step.runBatch(executions));
+    return executions.stream().map(RecordingStepExecution::snapshot).toList();
+  }
+
+  /** A step invocation, on its own thread with the factory's class loader, cut at the timeout. */
+  @FunctionalInterface
+  private interface Invocation {
+    void run() throws Exception;
+  }
+
+  private void call(Invocation invocation) throws Exception {
     if (step == null) {
       throw new IllegalStateException("step '" + name() + "' is not configured; call configure(...) first");
     }
-    RecordingStepExecution execution = new RecordingStepExecution(interaction, earlierSignals, dryRun);
     ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "step-" + name());
       // A step that ignores interruption must not keep the test JVM alive.
@@ -160,9 +189,8 @@ public final class StepTester<C> {
       return t;
     });
     try {
-      Step current = step;
       Future<?> run = thread.submit(() -> PluginCalls.call(factory, () -> {
-        current.run(execution);
+        invocation.run();
         return null;
       }));
       try {
@@ -183,7 +211,6 @@ public final class StepTester<C> {
     } finally {
       thread.shutdownNow();
     }
-    return execution.snapshot();
   }
 
   /** Runs the hub's binder, throwing the kit's {@link StepConfigException} for the hub's. */
