@@ -15,7 +15,8 @@ import java.util.function.BooleanSupplier;
 public final class Readiness {
 
   /** What the HTTP routes need once the hub is up. */
-  public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi) {}
+  public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi,
+      io.switchboard.runtime.http.WorkflowApi workflowApi) {}
 
   private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
   private final Map<String, java.util.function.Supplier<?>> details = new LinkedHashMap<>();

@@ -1,7 +1,14 @@
 package io.switchboard.runtime;
 
 import io.switchboard.pluginloader.DefaultPluginContext;
-import io.switchboard.runtime.ai.SentimentAnalyzer;
+import io.switchboard.runtime.action.ActionDispatcher;
+import io.switchboard.runtime.http.WorkflowApi;
+import io.switchboard.runtime.tenant.TenantDirectory;
+import io.switchboard.runtime.tenant.TenantLoader;
+import io.switchboard.runtime.tenant.TenantSchema;
+import io.switchboard.runtime.workflow.RouteTemplates;
+import io.switchboard.runtime.workflow.TenantWorkflows;
+import io.switchboard.runtime.workflow.builtin.BuiltinSteps;
 import io.switchboard.runtime.config.SwitchboardConfig;
 import io.switchboard.runtime.http.AdminApi;
 import io.switchboard.runtime.http.HubRoutes;
@@ -23,7 +30,6 @@ import io.switchboard.runtime.tenant.TenantConfigException;
 import io.switchboard.runtime.tenant.TenantRegistry;
 import io.switchboard.runtime.workflow.StepRunner;
 import io.switchboard.runtime.workflow.WorkflowCompiler;
-import io.switchboard.runtime.workflow.Workflows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +62,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
   private final Deque<AutoCloseable> started = new java.util.concurrent.LinkedBlockingDeque<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile TenantRegistry tenants;
+  private volatile TenantDirectory directory;
   private volatile Database database;
   private volatile String kafkaBootstrap;
   private final HubMetrics metrics = new HubMetrics();
@@ -73,7 +79,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
    */
   public SwitchboardRuntime start() throws Exception {
     LOG.info("Starting Switchboard {} (home {}, configuration {})", Version.HUB, config.home(), config.redacted());
-    tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
+    // Fail early on a missing directory; the files themselves are loaded one by one once plugins are up.
+    TenantRegistry.files(config.path(SwitchboardConfig.TENANTS_DIR));
     if ("sb_admin_demo_key".equals(config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""))) {
       LOG.warn("The admin API uses the public demo key; set SWITCHBOARD_ADMIN_API_KEY on any hub that is not a demo");
     }
@@ -136,39 +143,55 @@ public final class SwitchboardRuntime implements AutoCloseable {
           new PluginHost.InstallPolicy(config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE),
               java.util.Set.of(config.get(SwitchboardConfig.PLUGINS_ALLOWED_SHA256).orElse("").split(","))));
       started.push(plugins);
-      Workflows workflows = new Workflows(new WorkflowCompiler(plugins), () -> tenants);
-      // Every change of plugins recompiles the tenants' workflows, starting with the first load.
-      plugins.onChange(workflows::recompile);
+      // The tenants' routes and templated routes need the brokers: templates say {{switchboard.kafka.brokers}}.
+      camelContext().getPropertiesComponent().addOverrideProperty("switchboard.kafka.brokers", bootstrap);
+      StepRunner runner = track(new StepRunner(config.intValue(SwitchboardConfig.STEP_ATTEMPTS), Duration.ofMillis(200),
+          Duration.ofMillis(config.intValue(SwitchboardConfig.STEP_TIMEOUT))));
+      BuiltinSteps builtins = new BuiltinSteps();
+      WorkflowCompiler compiler = new WorkflowCompiler(plugins, builtins, runner, new RouteTemplates(this::camelContext));
+      TenantWorkflows workflows = track(new TenantWorkflows(camelContext()));
+      TenantDirectory tenantDir = new TenantDirectory(config.path(SwitchboardConfig.TENANTS_DIR),
+          new TenantLoader(System.getenv()), compiler, workflows, Duration.ofMillis(config.intValue(SwitchboardConfig.TENANTS_POLL)));
+      directory = tenantDir;
+      // Every change of plugins recompiles the tenants' workflows.
+      plugins.onChange(tenantDir::recompileAll);
       plugins.start();
       readiness.register("plugins", plugins::isLoaded);
       readiness.details("pluginFailures", plugins::failures);
+      tenantDir.start();
+      track(tenantDir);
+      readiness.details("tenantFailures", tenantDir::failures);
 
       Spine spine = new Spine(bootstrap, Duration.ofMillis(config.intValue(SwitchboardConfig.KAFKA_SEND_TIMEOUT)));
       started.push(spine);
-      InteractionWriter writer = new InteractionWriter(db.dataSource(),
-          new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION)), SentimentAnalyzer.load(),
-          config.hours(SwitchboardConfig.CONVERSATION_WINDOW), workflows::get,
-          track(new StepRunner(config.intValue(SwitchboardConfig.STEP_ATTEMPTS), Duration.ofMillis(200),
-              Duration.ofMillis(config.intValue(SwitchboardConfig.STEP_TIMEOUT)))));
+      PhoneNumbers phones = new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION));
+      ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, plugins::connector,
+          config.intValue(SwitchboardConfig.ACTIONS_MAX_ATTEMPTS), Duration.ofMillis(config.intValue(SwitchboardConfig.ACTIONS_BACKOFF))))
+          .start();
+      InteractionWriter writer = new InteractionWriter(db.dataSource(), phones,
+          config.hours(SwitchboardConfig.CONVERSATION_WINDOW), tenantDir::registry, workflows);
       // One consumer per thread in the group 'pipeline'; Kafka spreads the partitions among them.
       java.util.List<PipelineConsumer> consumers = new java.util.ArrayList<>();
       for (int i = 0; i < config.intValue(SwitchboardConfig.PIPELINE_CONSUMERS); i++) {
         PipelineConsumer pipeline = track(new PipelineConsumer(bootstrap,
-            config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine, metrics));
+            config.intValue(SwitchboardConfig.PIPELINE_MAX_POLL), writer, spine, metrics, actions::wakeUp));
         pipeline.start();
         consumers.add(pipeline);
       }
       readiness.register("pipeline", () -> consumers.stream().allMatch(PipelineConsumer::isHealthy));
-      DeadLetterSweeper sweeper = track(new DeadLetterSweeper(new DeadLetters(db.dataSource(), spine), () -> tenants,
-          workflows::get, Duration.ofSeconds(10)));
+      DeadLetterSweeper sweeper = track(new DeadLetterSweeper(new DeadLetters(db.dataSource(), spine), tenantDir::registry,
+          workflows::workflow, Duration.ofSeconds(10)));
       plugins.onChange(sweeper::sweepSoon);
+      tenantDir.onChange(sweeper::sweepSoon);
 
       readiness.publish(new Readiness.Services(
-          new WebhookIngress(() -> tenants, plugins::connector, db.dataSource(), spine,
+          new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
               config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY)),
-          new ReadApi(() -> tenants, db.dataSource()),
+          new ReadApi(tenantDir::registry, db.dataSource()),
           new AdminApi(plugins, config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""),
-              config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE))));
+              config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE)),
+          new WorkflowApi(tenantDir, workflows, db.dataSource(), phones, () -> TenantSchema.generate(
+              stepFactories(builtins, plugins)))));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());
@@ -180,11 +203,25 @@ public final class SwitchboardRuntime implements AutoCloseable {
     }
   }
 
+  /** The steps tenants can use now: the hub's own and those of started plugins. */
+  static java.util.List<io.switchboard.api.StepFactory<?>> stepFactories(BuiltinSteps builtins, PluginHost plugins) {
+    java.util.List<io.switchboard.api.StepFactory<?>> out = new java.util.ArrayList<>(builtins.all());
+    plugins.steps().forEach(p -> out.add(p.factory()));
+    return out;
+  }
+
+  /** The live tenants directory; only once the hub is ready. */
+  public TenantDirectory tenants() {
+    return directory;
+  }
+
   /** A plugin's context: its settings {@code switchboard.plugins.<id>.*} and secrets {@code ...<id>.secrets.*}. */
   private DefaultPluginContext pluginContext(String pluginId) {
     Map<String, String> settings = new java.util.TreeMap<>(config.withPrefix("switchboard.plugins." + pluginId + "."));
     Map<String, String> secrets = config.withPrefix("switchboard.plugins." + pluginId + ".secrets.");
     settings.keySet().removeIf(k -> k.startsWith("secrets."));
+    // where relative paths in a step's configuration (an examples CSV) are resolved
+    settings.putIfAbsent("config-dir", config.path(SwitchboardConfig.TENANTS_DIR).toAbsolutePath().getParent().toString());
     return new DefaultPluginContext(pluginId, settings, secrets, metrics.forPlugin(pluginId));
   }
 

@@ -53,6 +53,11 @@ class HubIT {
   }
 
   static JsonNode awaitInteraction(String tenantKey, String tenant, String sid) throws Exception {
+    return awaitInteractionOn(hub, tenantKey, tenant, sid);
+  }
+
+  /** The stored interaction of a provider message id, once the pipeline has stored it. */
+  static JsonNode awaitInteractionOn(HubFixture hub, String tenantKey, String tenant, String sid) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r = hub.get("/api/v1/tenants/" + tenant + "/interactions?limit=200", tenantKey);

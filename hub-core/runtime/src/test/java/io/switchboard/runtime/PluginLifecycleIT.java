@@ -103,7 +103,7 @@ class PluginLifecycleIT {
       assertThat(hub.postTwilio("/webhooks/beta/twilio/sms", betaSms(early), "beta-token").statusCode()).isEqualTo(200);
       awaitCount(hub, "select count(*) from dead_letters where tenant_id = 'beta' and kind = 'workflow_unavailable'", 1);
       assertThat(hub.count("select count(*) from dead_letters where tenant_id = 'beta' and reason like ?",
-          "%tenant 'beta' uses plugin 'tagger', which is not installed%")).isEqualTo(1);
+          "%tenant 'beta' workflow cannot run: %plugin 'tagger' is not installed%")).isEqualTo(1);
 
       // Install: descriptor checked, loaded, started; beta's workflow runs and the early message comes back.
       HttpResponse<String> installed = hub.send("POST", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.ofByteArray(zip));
@@ -129,7 +129,7 @@ class PluginLifecycleIT {
       assertThat(hub.send("POST", "/api/v1/plugins/tagger/disable", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(200);
       String whileDisabled = HubIT.newSid();
       hub.postTwilio("/webhooks/beta/twilio/sms", betaSms(whileDisabled), "beta-token");
-      awaitCount(hub, "select count(*) from dead_letters where tenant_id = 'beta' and reason like '%which is disabled%'", 1);
+      awaitCount(hub, "select count(*) from dead_letters where tenant_id = 'beta' and reason like '%plugin ''tagger'' is disabled%'", 1);
       assertThat(hub.send("POST", "/api/v1/plugins/tagger/enable", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(200);
       assertThat(awaitInteraction(hub, whileDisabled).path("signals").path("tag").asText()).isEqualTo("vip");
 

@@ -37,8 +37,21 @@ class RoutesYamlTest {
       Properties p = new Properties();
       p.put("switchboard.http.port", "8080");
       p.put("switchboard.public-url", "");
+      p.put("switchboard.kafka.brokers", "localhost:9092");
       context.getPropertiesComponent().setInitialProperties(p);
       PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "file:" + file.toAbsolutePath()));
+      // every template can be instantiated with its parameters, as a tenant file does
+      for (var t : context.getRouteTemplateDefinitions()) {
+        assertThat(t.getId()).as("every route template has an id").isNotBlank();
+        var use = org.apache.camel.builder.TemplatedRouteBuilder.builder(context, t.getId()).routeId("tenant-test." + t.getId());
+        t.getTemplateParameters().forEach(param -> use.parameter(param.getName(),
+            param.getDefaultValue() != null ? param.getDefaultValue() : "test"));
+        use.add();
+      }
+      // build every route (endpoints, expressions) without starting any consumer
+      context.setAutoStartup(false);
+      context.start();
+      assertThat(context.getRoutes()).as("routes built from %s", file).hasSameSizeAs(context.getRouteDefinitions());
       assertThat(context.getRouteDefinitions()).as("routes in %s", file).isNotEmpty()
           .allSatisfy(r -> assertThat(r.getRouteId()).as("every route has an id").isNotBlank());
     }

@@ -17,11 +17,37 @@ final class RecordingStepExecution implements StepExecution {
   private final Interaction interaction;
   private final boolean dryRun;
   private final Map<String, Object> signals;
+  private final java.util.List<Map<String, Object>> actions = new java.util.ArrayList<>();
+  private final io.switchboard.api.Contact contact;
 
   RecordingStepExecution(Interaction interaction, Map<String, Object> earlierSignals, boolean dryRun) {
     this.interaction = interaction;
     this.dryRun = dryRun;
     this.signals = new LinkedHashMap<>(earlierSignals);
+    this.contact = new io.switchboard.api.Contact(interaction.contactId(),
+        interaction.from() != null && interaction.from().startsWith("+") ? interaction.from() : null, null, null, Map.of());
+  }
+
+  @Override
+  public io.switchboard.api.Contact contact() {
+    return contact;
+  }
+
+  @Override
+  public void requestAction(String type, Map<String, Object> payload) {
+    if (type == null || type.isBlank()) {
+      throw new IllegalArgumentException("an action needs a type");
+    }
+    checkJson("action " + type, payload);
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("type", type);
+    a.put("payload", payload);
+    actions.add(java.util.Collections.unmodifiableMap(a));
+  }
+
+  /** The actions the step requested, in order: each {@code {type, payload}}. */
+  java.util.List<Map<String, Object>> actions() {
+    return java.util.List.copyOf(actions);
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class StepTester<C> {
   private Duration timeout = DEFAULT_TIMEOUT;
   private boolean dryRun;
   private Map<String, Object> earlierSignals = Map.of();
+  private java.util.List<Map<String, Object>> lastActions = java.util.List.of();
 
   private StepTester(StepFactory<C> factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
@@ -151,6 +152,7 @@ public final class StepTester<C> {
   public Map<String, Object> run(Interaction interaction) throws Exception {
     RecordingStepExecution execution = new RecordingStepExecution(interaction, earlierSignals, dryRun);
     call(() -> step.run(execution));
+    lastActions = execution.actions();
     return execution.snapshot();
   }
 
@@ -169,7 +171,16 @@ public final class StepTester<C> {
     java.util.List<RecordingStepExecution> executions = interactions.stream()
         .map(i -> new RecordingStepExecution(i, earlierSignals, dryRun)).toList();
     call(() -> step.runBatch(executions));
+    lastActions = executions.stream().flatMap(e -> e.actions().stream()).toList();
     return executions.stream().map(RecordingStepExecution::snapshot).toList();
+  }
+
+  /**
+   * The actions ({@code StepExecution.requestAction}) the last run requested, in order, each a map
+   * {@code {type, payload}}; for a batch, those of every interaction in turn.
+   */
+  public java.util.List<Map<String, Object>> actions() {
+    return lastActions;
   }
 
   /** A step invocation, on its own thread with the factory's class loader, cut at the timeout. */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Switchboard: the integration hub for customer-engagement traffic.",
-    subcommands = {RunCommand.class, SimulateCommand.class, EventsCommand.class, PluginsCommand.class,
+    subcommands = {RunCommand.class, ValidateCommand.class, ValidateCommand.Schema.class, SimulateCommand.class,
+        EventsCommand.class, PluginsCommand.class,
         CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 

@@ -51,6 +51,9 @@ public final class SwitchboardConfig {
   public static final String PLUGINS_ALLOWED_SHA256 = "switchboard.plugins.allowed-sha256";
   public static final String STEP_ATTEMPTS = "switchboard.pipeline.step-attempts";
   public static final String STEP_TIMEOUT = "switchboard.pipeline.step-timeout-ms";
+  public static final String TENANTS_POLL = "switchboard.tenants.poll-ms";
+  public static final String ACTIONS_MAX_ATTEMPTS = "switchboard.actions.max-attempts";
+  public static final String ACTIONS_BACKOFF = "switchboard.actions.backoff-ms";
 
   /** Keys whose values are never printed. */
   private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key"};

@@ -115,6 +115,34 @@ public final class HubRoutes extends RouteBuilder {
           HttpSupport.json(e, 200, api.interactions(tenant, query(e, "limit"), query(e, "cursor")));
         });
 
+    from("platform-http:/api/v1/tenants/{tenant}/workflow" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-workflow")
+        .process(e -> {
+          var services = readiness.services();
+          String tenant = services.readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, services.workflowApi().describe(tenant));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/workflow/dry-run?useBodyHandler=false&httpMethodRestrict=POST")
+        .routeId("api-workflow-dry-run")
+        .process(e -> {
+          var services = readiness.services();
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant;
+          try {
+            tenant = services.readApi().authorize(segment(e, 3), req.getHeader("Authorization"));
+          } catch (ApiError refused) {
+            req.handler(chunk -> { });
+            req.resume();
+            throw refused;
+          }
+          byte[] body = RawBody.read(req, 64 * 1024, 30_000);
+          HttpSupport.json(e, 200, services.workflowApi().dryRun(tenant, body));
+        });
+
+    from("platform-http:/api/v1/schema/tenant" + OPTIONS + "&httpMethodRestrict=GET").routeId("api-schema")
+        .process(e -> HttpSupport.json(e, 200, readiness.services().workflowApi().schema()));
+
     from("platform-http:/api/v1/tenants/{tenant}/contacts/{id}" + OPTIONS + "&httpMethodRestrict=GET")
         .routeId("api-contact")
         .process(e -> {

@@ -32,7 +32,7 @@ public final class ReadApi {
 
   private static final String INTERACTION_COLUMNS = """
       id, contact_id, conversation_id, channel, direction, connector, provider_message_id, from_address,
-      to_address, text, media::text, attributes::text, signals::text, received_at""";
+      to_address, text, media::text, attributes::text, signals::text, received_at, workflow::text""";
 
   private final Supplier<TenantRegistry> tenants;
   private final DataSource dataSource;
@@ -161,6 +161,7 @@ public final class ReadApi {
       m.put("media", Json.MAPPER.readTree(rs.getString(11)));
       m.put("attributes", Json.MAPPER.readTree(rs.getString(12)));
       m.put("signals", Json.MAPPER.readTree(rs.getString(13)));
+      m.put("workflow", Json.MAPPER.readTree(rs.getString(15)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored interaction JSON is invalid", e);
     }

@@ -39,6 +39,11 @@ public final class WebhookIngress {
   private final DataSource dataSource;
   private final Spine spine;
   private final int maxBodyBytes;
+  private final java.util.concurrent.ConcurrentHashMap<String, Limiter> limiters = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A tenant's rate limiter, for the limits it was built from (a reloaded file may change them). */
+  private record Limiter(io.switchboard.runtime.tenant.TenantFile.Limits limits,
+      io.github.resilience4j.ratelimiter.RateLimiter limiter) {}
 
   public WebhookIngress(Supplier<TenantRegistry> tenants, Function<String, Optional<ChannelConnector>> connectors,
       DataSource dataSource, Spine spine, int maxBodyBytes) {
@@ -81,9 +86,10 @@ public final class WebhookIngress {
       throw ApiError.notFound("channel_not_configured",
           "tenant '" + tenantId + "' has no '" + connectorId + "' channel configured");
     }
-    if (request.body().length > maxBodyBytes) {
+    int limit = tenant.limits().maxBodyBytes() == null ? maxBodyBytes : Math.min(maxBodyBytes, tenant.limits().maxBodyBytes());
+    if (request.body().length > limit) {
       throw new ApiError(413, "payload_too_large",
-          "the body is " + request.body().length + " bytes; webhooks accept at most " + maxBodyBytes);
+          "the body is " + request.body().length + " bytes; webhooks accept at most " + limit);
     }
     List<InboundMessage> messages;
     try {
@@ -97,9 +103,35 @@ public final class WebhookIngress {
       LOG.error("Connector {} cannot serve tenant {}: {} [{}]", connectorId, tenantId, e.getMessage(), correlationId);
       throw new ApiError(500, "channel_misconfigured", e.getMessage());
     }
+    // after the signature check: an unsigned request must not spend the tenant's allowance
+    admit(tenant);
     enqueue(tenantId, connectorId, messages, correlationId);
     List<InboundMessage> accepted = messages;
     return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted));
+  }
+
+  /**
+   * Applies the tenant's {@code limits.inboundPerSecond}: above it the provider is asked to retry
+   * (429 with Retry-After), which every provider we serve does; nothing is stored.
+   */
+  private void admit(Tenant tenant) {
+    var limits = tenant.limits();
+    if (limits.inboundPerSecond() == null) {
+      return;
+    }
+    Limiter l = limiters.compute(tenant.id(), (id, old) -> old != null && old.limits().equals(limits) ? old
+        : new Limiter(limits, io.github.resilience4j.ratelimiter.RateLimiter.of("tenant-" + id,
+            io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                .limitForPeriod(limits.burst() == null ? limits.inboundPerSecond() : limits.burst())
+                .limitRefreshPeriod(java.time.Duration.ofMillis(
+                    Math.max(1, 1000L * (limits.burst() == null ? limits.inboundPerSecond() : limits.burst())
+                        / limits.inboundPerSecond())))
+                .timeoutDuration(java.time.Duration.ZERO)
+                .build())));
+    if (!l.limiter().acquirePermission()) {
+      throw new ApiError(429, "rate_limited", "tenant '" + tenant.id() + "' accepts at most " + limits.inboundPerSecond()
+          + " webhook calls a second (limits.inboundPerSecond); retry later (nothing was stored)", 1);
+    }
   }
 
   private void enqueue(String tenantId, String connectorId, List<InboundMessage> messages, String correlationId) {

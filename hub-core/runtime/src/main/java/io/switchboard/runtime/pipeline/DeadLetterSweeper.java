@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings back records dead-lettered because a tenant's workflow could not run (a plugin missing or
- * disabled): right after plugins change, and every {@code period} to catch records that were in
- * flight during the change.
+ * disabled) or because the tenant's file was removed: right after plugins or tenant files change,
+ * and every {@code period} to catch records that were in flight during the change.
  */
 public final class DeadLetterSweeper implements AutoCloseable {
 
@@ -51,6 +51,8 @@ public final class DeadLetterSweeper implements AutoCloseable {
       }
       try {
         deadLetters.replay(t.id(), DeadLetters.WORKFLOW_UNAVAILABLE);
+        // parked while the tenant's file was removed; it is back
+        deadLetters.replay(t.id(), DeadLetters.TENANT_DISABLED);
       } catch (Exception e) {
         LOG.warn("Could not replay dead letters of tenant {} yet: {}", t.id(), e.toString());
       }

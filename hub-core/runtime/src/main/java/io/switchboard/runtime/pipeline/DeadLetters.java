@@ -27,6 +27,7 @@ public final class DeadLetters {
   public static final String STEP_FAILED = "step_failed";
   public static final String WORKFLOW_UNAVAILABLE = "workflow_unavailable";
   public static final String STORE_FAILED = "store_failed";
+  public static final String TENANT_DISABLED = "tenant_disabled";
 
   private static final int PAGE = 500;
 

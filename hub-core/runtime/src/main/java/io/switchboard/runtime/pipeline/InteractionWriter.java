@@ -1,36 +1,46 @@
 package io.switchboard.runtime.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.api.Contact;
 import io.switchboard.api.Interaction;
-import io.switchboard.runtime.ai.SentimentAnalyzer;
 import io.switchboard.runtime.spine.Spine;
+import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantRegistry;
 import io.switchboard.runtime.util.Ids;
 import io.switchboard.runtime.util.Json;
 import io.switchboard.runtime.workflow.CompiledWorkflow;
-import io.switchboard.runtime.workflow.StepFailedException;
-import io.switchboard.runtime.workflow.StepRunner;
+import io.switchboard.runtime.workflow.TenantWorkflows;
+import io.switchboard.runtime.workflow.WorkflowItem;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns inbound records into stored interactions: upserts the contact, threads the conversation,
- * computes the signals, and writes the interaction with its {@code interaction.received} event in
- * the caller's transaction. Returns the events to publish once that transaction has committed.
+ * Turns a batch of inbound records into stored interactions, in one transaction: upserts each
+ * contact, threads each conversation, runs each tenant's workflow once over that tenant's records,
+ * and writes the interactions with their signals, trace, {@code interaction.received} events and
+ * requested actions. Returns the events to publish once the transaction has committed.
+ *
+ * <p>A record whose workflow fails is dead-lettered and the batch is written again without it, so
+ * nothing of a failed record (its contact, its conversation, its actions) is half-written. A record
+ * for a tenant that is gone, or whose workflow cannot run, is parked for replay.
  *
  * <p>Idempotent: a record whose interaction already exists (a redelivery after a crash between
  * commit and publish) stores nothing and yields its stored event again, so the event is published
@@ -43,27 +53,37 @@ public final class InteractionWriter {
 
   private final DataSource dataSource;
   private final PhoneNumbers phones;
-  private final SentimentAnalyzer sentiment;
   private final Duration conversationWindow;
-  private final Function<String, CompiledWorkflow> workflows;
-  private final StepRunner steps;
+  private final Supplier<TenantRegistry> tenants;
+  private final TenantWorkflows workflows;
 
-  /**
-   * @param workflows each tenant's compiled workflow (null: none)
-   * @param steps runs workflow steps with retries and timeouts
-   */
-  public InteractionWriter(DataSource dataSource, PhoneNumbers phones, SentimentAnalyzer sentiment,
-      Duration conversationWindow, Function<String, CompiledWorkflow> workflows, StepRunner steps) {
+  public InteractionWriter(DataSource dataSource, PhoneNumbers phones, Duration conversationWindow,
+      Supplier<TenantRegistry> tenants, TenantWorkflows workflows) {
     this.dataSource = dataSource;
     this.phones = phones;
-    this.sentiment = sentiment;
     this.conversationWindow = conversationWindow;
+    this.tenants = tenants;
     this.workflows = workflows;
-    this.steps = steps;
   }
 
   /** One raw record from Kafka: its key, JSON value and where it came from (for dead letters). */
   public record Raw(String key, String value, String source) {}
+
+  /** A record on its way to being stored. */
+  private static final class Pending {
+    final Raw raw;
+    final InboundRecord record;
+    final Instant at;
+    WorkflowItem item;
+    UUID conversationId;
+    TenantWorkflows.Ran ran;
+
+    Pending(Raw raw, InboundRecord record) {
+      this.raw = raw;
+      this.record = record;
+      this.at = record.receivedAt() == null ? Instant.now() : record.receivedAt();
+    }
+  }
 
   /**
    * Writes a batch in one transaction. A record that is not valid JSON, or that fails on its own,
@@ -74,157 +94,245 @@ public final class InteractionWriter {
    * @throws InterruptedException when the hub is stopping; nothing of the batch is then stored
    */
   public List<Spine.Message> write(List<Raw> batch) throws SQLException, InterruptedException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Spine.Message> events = new ArrayList<>(batch.size());
-        Map<String, String> stored = existingEvents(c, batch);
-        for (Raw raw : batch) {
-          writeOne(c, raw, events, stored);
-        }
-        c.commit();
-        return events;
-      } catch (SQLException e) {
-        c.rollback();
-        if (batch.size() == 1 || isConnectionFailure(e)) {
+    Map<Raw, String> failed = new HashMap<>();
+    while (true) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          List<Spine.Message> events = new ArrayList<>(batch.size());
+          Map<Raw, String> newlyFailed = writeBatch(c, batch, failed, events);
+          if (newlyFailed.isEmpty()) {
+            c.commit();
+            return events;
+          }
+          // Undo the whole batch and write it again with the failed records dead-lettered, so that
+          // nothing of theirs (contact, conversation, actions) remains.
+          c.rollback();
+          failed.putAll(newlyFailed);
+          continue;
+        } catch (SQLException e) {
+          c.rollback();
+          if (batch.size() == 1 || isConnectionFailure(e)) {
+            throw e;
+          }
+          LOG.warn("Batch of {} failed ({}); retrying record by record", batch.size(), e.getMessage());
+        } catch (InterruptedException | RuntimeException e) {
+          c.rollback();
           throw e;
         }
-        LOG.warn("Batch of {} failed ({}); retrying record by record", batch.size(), e.getMessage());
       }
+      return writeEach(batch);
     }
-    return writeEach(batch);
   }
 
   private List<Spine.Message> writeEach(List<Raw> batch) throws SQLException, InterruptedException {
     List<Spine.Message> events = new ArrayList<>();
     for (Raw raw : batch) {
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        List<Spine.Message> one = new ArrayList<>(1);
-        try {
-          writeOne(c, raw, one, existingEvents(c, List.of(raw)));
-          c.commit();
-          events.addAll(one);
-        } catch (SQLException e) {
-          c.rollback();
-          if (isConnectionFailure(e)) {
-            throw e;
-          }
-          deadLetter(c, raw, DeadLetters.STORE_FAILED, "store failed: " + e.getMessage());
-          c.commit();
-        }
-      }
+      events.addAll(write(List.of(raw)));
     }
     return events;
   }
 
   /**
-   * @param stored events of interactions already stored, by {@link #dedupeKey}; a record written
-   *     here is added, so a second copy later in the same batch is recognised too
+   * Writes the batch on {@code c} without committing.
+   *
+   * @param failed records known to fail their workflow: dead-lettered with their reason
+   * @return records whose workflow failed in this pass, with why; when not empty the caller rolls back
    */
-  private void writeOne(Connection c, Raw raw, List<Spine.Message> events, Map<String, String> stored)
+  private Map<Raw, String> writeBatch(Connection c, List<Raw> batch, Map<Raw, String> failed, List<Spine.Message> events)
       throws SQLException, InterruptedException {
-    InboundRecord r;
+    TenantRegistry registry = tenants.get();
+    List<Pending> pending = new ArrayList<>();
+    List<InboundRecord> parsed = new ArrayList<>();
+    for (Raw raw : batch) {
+      parsed.add(parse(raw));
+    }
+    Map<String, String> stored = existingEvents(c, parsed);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Raw raw = batch.get(i);
+      InboundRecord r = parsed.get(i);
+      if (failed.containsKey(raw)) {
+        deadLetter(c, raw, DeadLetters.STEP_FAILED, failed.get(raw));
+        continue;
+      }
+      if (r == null) {
+        deadLetter(c, raw, DeadLetters.INVALID_RECORD, invalidReason(raw));
+        continue;
+      }
+      String key = dedupeKey(r.tenant(), r.connector(), r.providerMessageId());
+      String existing = stored.get(key);
+      if (existing != null) {
+        LOG.debug("Interaction {} of tenant {} already stored; republishing its event", r.providerMessageId(), r.tenant());
+        events.add(new Spine.Message(Spine.EVENTS_TOPIC, eventKey(existing), existing));
+        continue;
+      }
+      if (!seen.add(key)) {
+        continue; // a second copy in the same batch: the first is stored and published
+      }
+      Optional<Tenant> tenant = registry.find(r.tenant());
+      if (tenant.isEmpty()) {
+        deadLetter(c, raw, DeadLetters.TENANT_DISABLED, "tenant '" + r.tenant()
+            + "' is not configured on this hub (its file was removed); the record is replayed if it comes back");
+        continue;
+      }
+      CompiledWorkflow w = workflows.workflow(r.tenant());
+      if (w == null || !w.isRunnable()) {
+        deadLetter(c, raw, DeadLetters.WORKFLOW_UNAVAILABLE, w == null
+            ? "tenant '" + r.tenant() + "' has no workflow loaded yet"
+            : "tenant '" + r.tenant() + "' workflow cannot run: " + String.join("; ", w.errors()));
+        continue;
+      }
+      Pending p = new Pending(raw, r);
+      Contact contact = upsertContact(c, r.tenant(), phones.toE164(stripScheme(r.from())).orElse(r.from()), p.at);
+      p.conversationId = thread(c, r.tenant(), contact.id(), r.channel(), p.at);
+      Interaction interaction = new Interaction(Ids.newId(), r.tenant(), r.channel(), "inbound", contact.id(),
+          p.conversationId, r.from(), r.to(), r.text(), p.at, r.attributes());
+      p.item = new WorkflowItem(interaction, contact, r.connector(), tenantInfo(tenant.get()), Map.of());
+      pending.add(p);
+    }
+    Map<String, List<Pending>> byTenant = new LinkedHashMap<>();
+    for (Pending p : pending) {
+      byTenant.computeIfAbsent(p.record.tenant(), t -> new ArrayList<>()).add(p);
+    }
+    Map<Raw, String> newlyFailed = new HashMap<>();
+    List<Pending> toStore = new ArrayList<>();
+    for (Map.Entry<String, List<Pending>> t : byTenant.entrySet()) {
+      List<WorkflowItem> items = t.getValue().stream().map(p -> p.item).toList();
+      Optional<TenantWorkflows.Ran> ran = workflows.run(t.getKey(), items, false);
+      if (ran.isEmpty()) {
+        // the workflow stopped being runnable after the check above: park these, undoing their writes
+        for (Pending p : t.getValue()) {
+          newlyFailed.put(p.raw, "tenant '" + t.getKey() + "' workflow became unavailable");
+        }
+        continue;
+      }
+      for (Pending p : t.getValue()) {
+        p.ran = ran.get();
+        if (p.item.failure() != null) {
+          newlyFailed.put(p.raw, p.item.failure().getMessage());
+        } else {
+          toStore.add(p);
+        }
+      }
+    }
+    if (!newlyFailed.isEmpty()) {
+      return newlyFailed;
+    }
+    insert(c, toStore, events);
+    return Map.of();
+  }
+
+  /** What expressions see as {@code tenant}. */
+  static Map<String, Object> tenantInfo(Tenant t) {
+    return Map.of("id", t.id(), "name", t.name(), "plan", t.plan().name());
+  }
+
+  private static InboundRecord parse(Raw raw) {
     try {
-      r = Json.MAPPER.readValue(raw.value(), InboundRecord.class);
+      InboundRecord r = Json.MAPPER.readValue(raw.value(), InboundRecord.class);
+      if (r.tenant() == null || r.providerMessageId() == null || r.from() == null || r.channel() == null) {
+        return null;
+      }
+      return r;
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String invalidReason(Raw raw) {
+    try {
+      Json.MAPPER.readValue(raw.value(), InboundRecord.class);
+      return "inbound record lacks tenant, channel, providerMessageId or from";
     } catch (JsonProcessingException e) {
-      deadLetter(c, raw, DeadLetters.INVALID_RECORD, "not a valid inbound record: " + e.getOriginalMessage());
-      return;
+      return "not a valid inbound record: " + e.getOriginalMessage();
+    } catch (IllegalArgumentException e) {
+      return "not a valid inbound record: " + e.getMessage();
     }
-    if (r.tenant() == null || r.providerMessageId() == null || r.from() == null || r.channel() == null) {
-      deadLetter(c, raw, DeadLetters.INVALID_RECORD, "inbound record lacks tenant, channel, providerMessageId or from");
-      return;
-    }
-    String existing = stored.get(dedupeKey(r.tenant(), r.connector(), r.providerMessageId()));
-    if (existing != null) {
-      LOG.debug("Interaction {} of tenant {} already stored; republishing its event", r.providerMessageId(), r.tenant());
-      events.add(new Spine.Message(Spine.EVENTS_TOPIC, eventKey(existing), existing));
-      return;
-    }
-    Instant at = r.receivedAt() == null ? Instant.now() : r.receivedAt();
-    CompiledWorkflow workflow = workflows.apply(r.tenant());
-    if (workflow != null && !workflow.isRunnable()) {
-      deadLetter(c, raw, DeadLetters.WORKFLOW_UNAVAILABLE, String.join("; ", workflow.errors()));
-      return;
-    }
-    boolean hasSteps = workflow != null && !workflow.steps().isEmpty();
-    // Steps are plugin code: if they fail, undo this record's contact and conversation writes only.
-    Savepoint beforeRecord = hasSteps ? c.setSavepoint() : null;
-    UUID contactId = upsertContact(c, r.tenant(), phones.toE164(stripScheme(r.from())).orElse(r.from()), at);
-    UUID conversationId = thread(c, r.tenant(), contactId, r.channel(), at);
-    var s = sentiment.analyze(r.text());
-    Map<String, Object> sentimentSignal = new LinkedHashMap<>();
-    sentimentSignal.put("compound", round(s.compound()));
-    sentimentSignal.put("positive", round(s.positive()));
-    sentimentSignal.put("neutral", round(s.neutral()));
-    sentimentSignal.put("negative", round(s.negative()));
-    sentimentSignal.put("label", s.label());
-    Map<String, Object> signals = Map.of("sentiment", sentimentSignal);
+  }
 
-    UUID interactionId = Ids.newId();
-    String signalsJson;
-    try {
-      if (hasSteps) {
-        Interaction interaction = new Interaction(interactionId, r.tenant(), r.channel(), "inbound", contactId,
-            conversationId, r.from(), r.to(), r.text(), at, r.attributes());
-        signals = steps.run(workflow.steps(), interaction, signals, false);
-      }
-      signalsJson = Json.write(signals);
-    } catch (StepFailedException | IllegalArgumentException e) {
-      if (beforeRecord != null) {
-        c.rollback(beforeRecord);
-      }
-      deadLetter(c, raw, DeadLetters.STEP_FAILED, e instanceof StepFailedException ? e.getMessage()
-          : "a workflow step produced signals that are not JSON: " + e.getMessage());
+  private void insert(Connection c, List<Pending> records, List<Spine.Message> events) throws SQLException {
+    if (records.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("""
-        insert into interactions (id, tenant_id, conversation_id, contact_id, channel, direction, connector,
-          provider_message_id, from_address, to_address, text, media, attributes, signals, received_at)
-        values (?, ?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)""")) {
-      ps.setObject(1, interactionId);
-      ps.setString(2, r.tenant());
-      ps.setObject(3, conversationId);
-      ps.setObject(4, contactId);
-      ps.setString(5, r.channel());
-      ps.setString(6, r.connector());
-      ps.setString(7, r.providerMessageId());
-      ps.setString(8, r.from());
-      ps.setString(9, r.to());
-      ps.setString(10, r.text() == null ? "" : r.text());
-      ps.setString(11, Json.write(r.media() == null ? List.of() : r.media()));
-      ps.setString(12, Json.write(r.attributes() == null ? Map.of() : r.attributes()));
-      ps.setString(13, signalsJson);
-      ps.setTimestamp(14, Timestamp.from(at));
-      ps.executeUpdate();
-    }
+    try (PreparedStatement ins = c.prepareStatement("""
+            insert into interactions (id, tenant_id, conversation_id, contact_id, channel, direction, connector,
+              provider_message_id, from_address, to_address, text, media, attributes, signals, workflow, received_at)
+            values (?, ?, ?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?)""");
+        PreparedStatement ev = c.prepareStatement(
+            "insert into events (id, tenant_id, type, subject_id, payload) values (?, ?, ?, ?, ?::jsonb)");
+        PreparedStatement act = c.prepareStatement("""
+            insert into actions (id, tenant_id, interaction_id, node, type, payload) values (?, ?, ?, ?, ?, ?::jsonb)""")) {
+      for (Pending p : records) {
+        InboundRecord r = p.record;
+        Interaction i = p.item.interaction();
+        Map<String, Object> signals = p.item.signals();
+        String signalsJson = Json.write(signals);
+        ins.setObject(1, i.id());
+        ins.setString(2, r.tenant());
+        ins.setObject(3, i.conversationId());
+        ins.setObject(4, i.contactId());
+        ins.setString(5, r.channel());
+        ins.setString(6, r.connector());
+        ins.setString(7, r.providerMessageId());
+        ins.setString(8, r.from());
+        ins.setString(9, r.to());
+        ins.setString(10, r.text() == null ? "" : r.text());
+        ins.setString(11, Json.write(r.media() == null ? List.of() : r.media()));
+        ins.setString(12, Json.write(r.attributes() == null ? Map.of() : r.attributes()));
+        ins.setString(13, signalsJson);
+        ins.setString(14, Json.write(workflowRecord(p)));
+        ins.setTimestamp(15, Timestamp.from(p.at));
+        ins.addBatch();
 
-    UUID eventId = Ids.newId();
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", eventId);
-    event.put("type", INTERACTION_RECEIVED);
-    event.put("tenant", r.tenant());
-    event.put("interactionId", interactionId);
-    event.put("contactId", contactId);
-    event.put("conversationId", conversationId);
-    event.put("channel", r.channel());
-    event.put("from", r.from());
-    event.put("text", r.text());
-    event.put("signals", signals);
-    event.put("occurredAt", at.toString());
-    event.put("correlationId", r.correlationId());
-    String payload = Json.write(event);
-    try (PreparedStatement ps = c.prepareStatement(
-        "insert into events (id, tenant_id, type, subject_id, payload) values (?, ?, ?, ?, ?::jsonb)")) {
-      ps.setObject(1, eventId);
-      ps.setString(2, r.tenant());
-      ps.setString(3, INTERACTION_RECEIVED);
-      ps.setObject(4, interactionId);
-      ps.setString(5, payload);
-      ps.executeUpdate();
+        UUID eventId = Ids.newId();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", eventId);
+        event.put("type", INTERACTION_RECEIVED);
+        event.put("tenant", r.tenant());
+        event.put("interactionId", i.id());
+        event.put("contactId", i.contactId());
+        event.put("conversationId", i.conversationId());
+        event.put("channel", r.channel());
+        event.put("from", r.from());
+        event.put("text", r.text());
+        event.put("signals", signals);
+        event.put("workflowVersion", p.ran.version());
+        event.put("occurredAt", p.at.toString());
+        event.put("correlationId", r.correlationId());
+        String payload = Json.write(event);
+        ev.setObject(1, eventId);
+        ev.setString(2, r.tenant());
+        ev.setString(3, INTERACTION_RECEIVED);
+        ev.setObject(4, i.id());
+        ev.setString(5, payload);
+        ev.addBatch();
+        events.add(new Spine.Message(Spine.EVENTS_TOPIC, r.tenant() + "/" + i.conversationId(), payload));
+
+        for (WorkflowItem.Action a : p.item.actions()) {
+          act.setObject(1, Ids.newId());
+          act.setString(2, r.tenant());
+          act.setObject(3, i.id());
+          act.setString(4, a.node());
+          act.setString(5, a.type());
+          act.setString(6, Json.write(a.payload()));
+          act.addBatch();
+        }
+      }
+      ins.executeBatch();
+      ev.executeBatch();
+      act.executeBatch();
     }
-    events.add(new Spine.Message(Spine.EVENTS_TOPIC, r.tenant() + "/" + conversationId, payload));
-    stored.put(dedupeKey(r.tenant(), r.connector(), r.providerMessageId()), payload);
+  }
+
+  /** What is stored of the workflow run: its version, the file's digest, the trace. */
+  private static Map<String, Object> workflowRecord(Pending p) {
+    Map<String, Object> w = new LinkedHashMap<>();
+    w.put("version", p.ran.version());
+    w.put("digest", p.ran.digest());
+    w.put("stopped", p.item.stopped());
+    w.put("trace", p.item.trace());
+    return w;
   }
 
   private static String dedupeKey(String tenant, String connector, String providerMessageId) {
@@ -236,23 +344,18 @@ public final class InteractionWriter {
    * for the whole batch: one round trip instead of one per record, and whatever plan PostgreSQL
    * picks for it runs once per batch.
    */
-  private static Map<String, String> existingEvents(Connection c, List<Raw> batch) throws SQLException {
+  private static Map<String, String> existingEvents(Connection c, List<InboundRecord> batch) throws SQLException {
     List<String> tenants = new ArrayList<>(batch.size());
     List<String> connectors = new ArrayList<>(batch.size());
     List<String> ids = new ArrayList<>(batch.size());
-    for (Raw raw : batch) {
-      try {
-        InboundRecord r = Json.MAPPER.readValue(raw.value(), InboundRecord.class);
-        if (r.tenant() != null && r.connector() != null && r.providerMessageId() != null) {
-          tenants.add(r.tenant());
-          connectors.add(r.connector());
-          ids.add(r.providerMessageId());
-        }
-      } catch (JsonProcessingException e) {
-        // dead-lettered when the record itself is written
+    for (InboundRecord r : batch) {
+      if (r != null && r.connector() != null) {
+        tenants.add(r.tenant());
+        connectors.add(r.connector());
+        ids.add(r.providerMessageId());
       }
     }
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     if (ids.isEmpty()) {
       return out;
     }
@@ -284,12 +387,12 @@ public final class InteractionWriter {
     }
   }
 
-  private static UUID upsertContact(Connection c, String tenant, String phone, Instant at) throws SQLException {
+  private static Contact upsertContact(Connection c, String tenant, String phone, Instant at) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         insert into contacts (id, tenant_id, phone, created_at, updated_at) values (?, ?, ?, ?, ?)
         on conflict (tenant_id, phone) where phone is not null
         do update set updated_at = greatest(contacts.updated_at, excluded.updated_at)
-        returning id""")) {
+        returning id, phone, email, display_name, attributes::text""")) {
       ps.setObject(1, Ids.newId());
       ps.setString(2, tenant);
       ps.setString(3, phone);
@@ -297,9 +400,20 @@ public final class InteractionWriter {
       ps.setTimestamp(5, Timestamp.from(at));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getObject(1, UUID.class);
+        return contact(rs);
       }
     }
+  }
+
+  /** A contact from a row of (id, phone, email, display_name, attributes::text). */
+  static Contact contact(ResultSet rs) throws SQLException {
+    Map<String, Object> attributes;
+    try {
+      attributes = Json.MAPPER.readValue(rs.getString(5), Json.MAP);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("contact attributes are not a JSON object", e);
+    }
+    return new Contact(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), attributes);
   }
 
   /** The open conversation on this channel active within the window, or a new one. */
@@ -357,13 +471,9 @@ public final class InteractionWriter {
     }
   }
 
-  private static String stripScheme(String address) {
+  static String stripScheme(String address) {
     int colon = address.indexOf(':');
     return colon > 0 && !address.startsWith("+") ? address.substring(colon + 1) : address;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 10_000d) / 10_000d;
   }
 
   static boolean isConnectionFailure(SQLException e) {

@@ -37,12 +37,14 @@ public final class PipelineConsumer implements AutoCloseable {
   private final InteractionWriter writer;
   private final Spine spine;
   private final HubMetrics metrics;
+  private final Runnable afterCommit;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
 
+  /** @param afterCommit called after each batch is committed (it may have requested actions) */
   public PipelineConsumer(String bootstrapServers, int maxPollRecords, InteractionWriter writer, Spine spine,
-      HubMetrics metrics) {
+      HubMetrics metrics, Runnable afterCommit) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
@@ -56,6 +58,7 @@ public final class PipelineConsumer implements AutoCloseable {
     this.writer = writer;
     this.spine = spine;
     this.metrics = metrics;
+    this.afterCommit = afterCommit;
     this.thread = new Thread(this::run, "switchboard-pipeline-" + SEQUENCE.incrementAndGet());
   }
 
@@ -108,6 +111,7 @@ public final class PipelineConsumer implements AutoCloseable {
       offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
     List<Spine.Message> events = writer.write(batch);
+    afterCommit.run();
     spine.sendAll(events);
     consumer.commitSync(offsets);
     metrics.pipelineBatch(batch.size(), events.size());

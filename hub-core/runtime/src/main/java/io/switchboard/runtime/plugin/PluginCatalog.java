@@ -21,4 +21,7 @@ public interface PluginCatalog {
 
   /** The step factory of that name from a started plugin. */
   Optional<ProvidedStep> step(String name);
+
+  /** Every step of every started plugin. */
+  java.util.List<ProvidedStep> steps();
 }

@@ -167,6 +167,11 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
   }
 
   @Override
+  public List<ProvidedStep> steps() {
+    return List.copyOf(steps.values());
+  }
+
+  @Override
   public synchronized List<PluginView> list() {
     List<PluginView> out = new ArrayList<>();
     if (manager != null) {

@@ -223,7 +223,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
     p.put("num.partitions", "1");
-    p.put("auto.create.topics.enable", "false");
+    // The hub creates its own topics; tenants' routes (events-to-topic) may name new ones, which a
+    // development broker creates on first use. On an external cluster, create them beforehand.
+    p.put("auto.create.topics.enable", "true");
     p.put("group.initial.rebalance.delay.ms", "0");
 
     // Small machine: fewer threads, a small cleaner buffer (the default takes 128 MiB of heap at start).

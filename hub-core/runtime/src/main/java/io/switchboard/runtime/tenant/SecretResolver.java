@@ -14,6 +14,11 @@ public final class SecretResolver {
 
   private final Map<String, String> env;
 
+  /** Whether a value is a reference ({@code ${env:NAME}}), which may be shown, rather than a literal secret. */
+  public static boolean isReference(String raw) {
+    return raw != null && REF.matcher(raw.trim()).matches();
+  }
+
   public SecretResolver(Map<String, String> env) {
     this.env = env;
   }

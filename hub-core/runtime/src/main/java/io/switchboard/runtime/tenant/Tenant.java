@@ -1,5 +1,6 @@
 package io.switchboard.runtime.tenant;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.ChannelSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,56 +10,94 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A tenant as the hub runs it: its id and name, the digests of its API keys, and its channel
- * settings with secrets resolved. Immutable; {@link #toString()} never shows a secret.
+ * A tenant as the hub runs it: its id and name, the digests of its API keys, its channel settings
+ * with secrets resolved, its plan and limits, and its workflow as declared. Immutable;
+ * {@link #toString()} never shows a secret.
  */
 public final class Tenant {
 
-  private final String id;
-  private final String name;
+  private final TenantFile file;
   private final List<byte[]> apiKeyDigests;
   private final Map<String, ChannelSettings> channels;
-  private final List<String> plugins;
-  private final List<StepSpec> steps;
+  private final Map<String, String> secrets;
+  private final Source source;
 
   /**
-   * One workflow step as the tenant declared it.
+   * Where a tenant came from.
    *
-   * @param step the step's name
-   * @param config its raw configuration, bound to the step's type when the workflow is compiled
+   * @param file its tenant file; null for tenants built in code
+   * @param digest SHA-256 of the file's bytes
+   * @param redacted the file as written, with literal secrets replaced (references such as
+   *     {@code ${env:NAME}} are kept: they say where the secret comes from, not what it is)
    */
-  public record StepSpec(String step, com.fasterxml.jackson.databind.JsonNode config) {}
-
-  public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels) {
-    this(id, name, apiKeys, channels, List.of(), List.of());
+  public record Source(java.nio.file.Path file, String digest, JsonNode redacted) {
+    static final Source CODE = new Source(null, "", null);
   }
 
-  public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels,
-      List<String> plugins, List<StepSpec> steps) {
-    this.id = id;
-    this.name = name;
+  /** A tenant without a workflow, for tests and tools. */
+  public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels) {
+    this(new TenantFile(id, name, null, null, List.of(), Map.of(), Map.of(), List.of(), List.of(), null), apiKeys,
+        channels, Map.of(), Source.CODE);
+  }
+
+  /**
+   * @param file the tenant file as bound (secret references unresolved)
+   * @param apiKeys the resolved API keys; only their digests are kept
+   * @param channels the resolved channel settings
+   * @param secrets the resolved named secrets
+   */
+  public Tenant(TenantFile file, List<String> apiKeys, Map<String, ChannelSettings> channels,
+      Map<String, String> secrets, Source source) {
+    this.file = file;
     this.apiKeyDigests = apiKeys.stream().map(Tenant::sha256).toList();
     this.channels = Map.copyOf(channels);
-    this.plugins = List.copyOf(plugins);
-    this.steps = List.copyOf(steps);
+    this.secrets = Map.copyOf(secrets);
+    this.source = source;
+  }
+
+  public String id() {
+    return file.id();
+  }
+
+  public String name() {
+    return file.name() == null ? file.id() : file.name();
+  }
+
+  public TenantFile.Plan plan() {
+    return file.plan();
+  }
+
+  public TenantFile.Limits limits() {
+    return file.limits();
   }
 
   /** Ids of the plugins the tenant's workflow uses. */
   public List<String> plugins() {
-    return plugins;
+    return file.plugins();
   }
 
-  /** The tenant's workflow steps, in order. */
-  public List<StepSpec> steps() {
-    return steps;
+  /** The tenant's workflow as declared. */
+  public TenantFile.Workflow workflow() {
+    return file.workflow();
   }
 
-  public String id() {
-    return id;
+  /** The route templates the tenant runs. */
+  public List<TenantFile.RouteUse> routes() {
+    return file.routes();
   }
 
-  public String name() {
-    return name;
+  /** A named secret of the tenant's ({@code secrets.<name>}), resolved. Never log it. */
+  public Optional<String> secret(String name) {
+    return Optional.ofNullable(secrets.get(name));
+  }
+
+  /** The names of the tenant's secrets. */
+  public java.util.Set<String> secretNames() {
+    return secrets.keySet();
+  }
+
+  public Source source() {
+    return source;
   }
 
   /** The tenant's settings for a connector, if the tenant uses it. */
@@ -95,6 +134,6 @@ public final class Tenant {
 
   @Override
   public String toString() {
-    return "Tenant[" + id + ", channels=" + channels.keySet() + "]";
+    return "Tenant[" + id() + ", channels=" + channels.keySet() + "]";
   }
 }

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /** The hub's one JSON mapper: ISO-8601 instants, no failure on fields added by newer versions. */
 public final class Json {
 
+  /** For reading a JSON object into a map. */
+  public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

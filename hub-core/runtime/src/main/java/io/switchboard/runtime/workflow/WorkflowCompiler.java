@@ -7,63 +7,172 @@ import io.switchboard.pluginloader.LoaderSwap;
 import io.switchboard.pluginloader.StepConfigBinder;
 import io.switchboard.pluginloader.StepConfigException;
 import io.switchboard.runtime.plugin.PluginCatalog;
+import io.switchboard.runtime.tenant.ConfigProblem;
 import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantFile;
+import io.switchboard.runtime.workflow.builtin.BuiltinSteps;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Turns a tenant's declared plugins and workflow steps into runnable steps: every plugin the tenant
- * names must be installed and started, every step must come from one of them, and each step's
- * configuration is bound strictly to the step's type by {@link StepConfigBinder} (the binder the test
- * kit's {@code StepTester} uses too). Errors name the tenant, the step or plugin, and what to fix.
+ * Turns a tenant's declared workflow into runnable nodes: every plugin the tenant names must be
+ * installed and started, every step must be one of the hub's own or come from one of those plugins,
+ * each step's configuration is bound strictly to the step's type by {@link StepConfigBinder} (the
+ * binder the test kit's {@code StepTester} uses too), and every condition must compile. Problems
+ * carry the field's path ({@code workflow.steps[2].config.keywords}) so the caller can place them
+ * in the file. Thread-safe.
  */
 public final class WorkflowCompiler {
 
   private final PluginCatalog plugins;
+  private final BuiltinSteps builtins;
+  private final StepRunner runner;
+  private final RouteTemplates templates;
 
-  public WorkflowCompiler(PluginCatalog plugins) {
+  public WorkflowCompiler(PluginCatalog plugins, BuiltinSteps builtins, StepRunner runner, RouteTemplates templates) {
     this.plugins = plugins;
+    this.builtins = builtins;
+    this.runner = runner;
+    this.templates = templates;
   }
 
   public CompiledWorkflow compile(Tenant tenant) {
-    List<String> errors = new ArrayList<>();
-    for (String id : tenant.plugins()) {
+    Context cx = new Context(tenant);
+    for (int i = 0; i < tenant.plugins().size(); i++) {
+      String id = tenant.plugins().get(i);
       Optional<PluginCatalog.PluginStatus> p = plugins.plugin(id);
       if (p.isEmpty()) {
-        errors.add("tenant '" + tenant.id() + "' uses plugin '" + id + "', which is not installed on this hub");
+        cx.problem("plugins[" + i + "]", "plugin '" + id + "' is not installed on this hub");
       } else if (!p.get().isStarted()) {
-        errors.add("tenant '" + tenant.id() + "' uses plugin '" + id + "', which is " + p.get().state().toLowerCase()
+        cx.problem("plugins[" + i + "]", "plugin '" + id + "' is " + p.get().state().toLowerCase(java.util.Locale.ROOT)
             + (p.get().failure() == null ? "" : " (" + p.get().failure() + ")"));
       }
     }
-    List<StepRunner.ConfiguredStep> steps = new ArrayList<>();
-    List<Tenant.StepSpec> specs = tenant.steps();
+    Map<String, List<WorkflowNode>> variants = new LinkedHashMap<>();
+    variants.put(CompiledWorkflow.DEFAULT, nodes(cx, tenant.workflow().steps(), "workflow.steps", ""));
+    tenant.workflow().channels().forEach((channel, w) ->
+        variants.put(channel, nodes(cx, w.steps(), "workflow.channels." + channel + ".steps", channel + "/")));
+    List<RouteTemplates.Use> routes = templates.check(tenant, cx.problems);
+    return new CompiledWorkflow(tenant.id(), tenant.source().digest(),
+        cx.problems.isEmpty() ? variants : Map.of(), routes, cx.problems);
+  }
+
+  /** What one compilation collects: problems, and the node ids given so far (they must be unique). */
+  private static final class Context {
+    final Tenant tenant;
+    final List<ConfigProblem> problems = new ArrayList<>();
+    final Set<String> ids = new HashSet<>();
+
+    Context(Tenant tenant) {
+      this.tenant = tenant;
+    }
+
+    void problem(String path, String message) {
+      problems.add(ConfigProblem.at(path, message));
+    }
+
+    /** The node's id: the one given (unique), or one made from where it is. */
+    String id(TenantFile.Node node, String path, String made) {
+      if (node.id() == null) {
+        return made;
+      }
+      if (!ids.add(node.id())) {
+        problem(path + ".id", "'" + node.id() + "' is already the id of another node; ids must be unique in the workflow");
+      }
+      return node.id();
+    }
+  }
+
+  private List<WorkflowNode> nodes(Context cx, List<TenantFile.Node> specs, String path, String prefix) {
+    List<WorkflowNode> out = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
-      Tenant.StepSpec spec = specs.get(i);
-      String where = "tenant '" + tenant.id() + "' workflow.steps[" + i + "] (" + spec.step() + ")";
-      Optional<PluginCatalog.ProvidedStep> provided = plugins.step(spec.step());
-      if (provided.isEmpty()) {
-        errors.add(where + ": no started plugin provides step '" + spec.step() + "'");
-        continue;
-      }
-      PluginCatalog.ProvidedStep ps = provided.get();
-      if (!tenant.plugins().contains(ps.pluginId())) {
-        errors.add(where + ": the step comes from plugin '" + ps.pluginId() + "'; add it to the tenant's 'plugins' list");
-        continue;
-      }
-      try {
-        steps.add(new StepRunner.ConfiguredStep(spec.step(), create(ps, spec.config()), ps.loader()));
-      } catch (StepConfigException e) {
-        // The binder's message starts with the step's name, which 'where' already gives.
-        errors.add(where + ": " + e.problem());
-      } catch (IllegalArgumentException e) {
-        errors.add(where + ": " + e.getMessage());
-      } catch (RuntimeException | LinkageError e) {
-        errors.add(where + ": plugin '" + ps.pluginId() + "' failed to create the step: " + e);
+      WorkflowNode n = node(cx, specs.get(i), path + "[" + i + "]", prefix + i);
+      if (n != null) {
+        out.add(n);
       }
     }
-    return new CompiledWorkflow(tenant.id(), errors.isEmpty() ? steps : List.of(), errors);
+    return out;
+  }
+
+  private WorkflowNode node(Context cx, TenantFile.Node spec, String path, String position) {
+    Expressions.Expression when = spec.when() == null ? null : condition(cx, spec.when(), path + ".when");
+    switch (spec.kind()) {
+      case STOP -> {
+        return new WorkflowNode.StopNode(cx.id(spec, path, position + "-stop"), when, spec.stop().reason());
+      }
+      case CHOICE -> {
+        String id = cx.id(spec, path, position + "-choice");
+        List<WorkflowNode.Branch> branches = new ArrayList<>();
+        List<TenantFile.Branch> declared = spec.choice().when();
+        for (int b = 0; b < declared.size(); b++) {
+          TenantFile.Branch br = declared.get(b);
+          String bp = path + ".choice.when[" + b + "]";
+          Expressions.Expression c = condition(cx, br.condition(), bp + ".condition");
+          String branchId = br.id() != null ? br.id() : "when-" + b;
+          branches.add(new WorkflowNode.Branch(branchId, c, nodes(cx, br.steps(), bp + ".steps", id + "/" + branchId + "/")));
+        }
+        List<WorkflowNode> otherwise = nodes(cx, spec.choice().otherwise(), path + ".choice.otherwise", id + "/otherwise/");
+        return new WorkflowNode.ChoiceNode(id, branches, otherwise);
+      }
+      default -> {
+        String id = cx.id(spec, path, position + "-" + spec.step());
+        StepRunner.ConfiguredStep step = step(cx, spec, path);
+        return step == null ? null : new WorkflowNode.StepNode(id, step, when,
+            spec.onError() == TenantFile.OnError.CONTINUE, runner);
+      }
+    }
+  }
+
+  private Expressions.Expression condition(Context cx, String source, String path) {
+    try {
+      return Expressions.condition(source);
+    } catch (Expressions.InvalidExpressionException e) {
+      cx.problem(path, e.getMessage());
+      return null;
+    }
+  }
+
+  private StepRunner.ConfiguredStep step(Context cx, TenantFile.Node spec, String path) {
+    String name = spec.step();
+    Optional<BuiltinSteps.Builtin<?>> builtin = builtins.find(name);
+    if (builtin.isPresent()) {
+      try {
+        return new StepRunner.ConfiguredStep(name, builtin.get().create(spec.config(), cx.tenant), BuiltinSteps.class.getClassLoader());
+      } catch (StepConfigException e) {
+        cx.problem(configPath(path, e.field()), e.problem());
+        return null;
+      }
+    }
+    Optional<PluginCatalog.ProvidedStep> provided = plugins.step(name);
+    if (provided.isEmpty()) {
+      cx.problem(path + ".step", "no step '" + name + "': it is neither one of the hub's (" + String.join(", ", builtins.names())
+          + ") nor provided by a started plugin" + (cx.tenant.plugins().isEmpty() ? "; list the plugin under 'plugins'" : ""));
+      return null;
+    }
+    PluginCatalog.ProvidedStep ps = provided.get();
+    if (!cx.tenant.plugins().contains(ps.pluginId())) {
+      cx.problem(path + ".step", "step '" + name + "' comes from plugin '" + ps.pluginId() + "'; add it to 'plugins'");
+      return null;
+    }
+    try {
+      return new StepRunner.ConfiguredStep(name, create(ps, spec.config()), ps.loader());
+    } catch (StepConfigException e) {
+      cx.problem(configPath(path, e.field()), e.problem());
+    } catch (IllegalArgumentException e) {
+      cx.problem(path + ".config", e.getMessage());
+    } catch (RuntimeException | LinkageError e) {
+      cx.problem(path + ".step", "plugin '" + ps.pluginId() + "' failed to create the step: " + e);
+    }
+    return null;
+  }
+
+  private static String configPath(String nodePath, String field) {
+    return field == null || field.isEmpty() ? nodePath + ".config" : nodePath + ".config." + field;
   }
 
   @SuppressWarnings("unchecked")

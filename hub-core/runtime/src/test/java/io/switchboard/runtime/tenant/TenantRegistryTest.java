@@ -81,7 +81,7 @@ class TenantRegistryTest {
     write("acme.yaml", "id: other\n");
     write("Bad_Name.yaml", "id: Bad_Name\n");
     assertThatThrownBy(() -> TenantRegistry.load(dir, Map.of()))
-        .hasMessageContaining("must match the file name 'acme'")
+        .hasMessageContaining("acme.yaml:1:5: id: is 'other' but must equal the file name 'acme'")
         .hasMessageContaining("lower-case letters");
   }
 

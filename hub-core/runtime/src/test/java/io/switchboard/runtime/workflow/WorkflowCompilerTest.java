@@ -2,23 +2,26 @@ package io.switchboard.runtime.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.api.Interaction;
 import io.switchboard.api.Step;
 import io.switchboard.api.StepFactory;
 import io.switchboard.runtime.plugin.PluginCatalog;
+import io.switchboard.runtime.tenant.ConfigProblem;
 import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantLoader;
+import io.switchboard.runtime.workflow.builtin.BuiltinSteps;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkflowCompilerTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Configuration of the test step. */
   public record TagConfig(String tag, int weight) {}
@@ -43,6 +46,9 @@ class WorkflowCompilerTest {
     }
   }
 
+  @TempDir
+  Path dir;
+
   private final Map<String, PluginCatalog.PluginStatus> installed = new java.util.HashMap<>(Map.of(
       "tags", new PluginCatalog.PluginStatus("tags", "1.0.0", "STARTED", null),
       "off", new PluginCatalog.PluginStatus("off", "1.0.0", "DISABLED", null),
@@ -60,60 +66,239 @@ class WorkflowCompilerTest {
           ? Optional.of(new ProvidedStep("tags", new TagStep(), getClass().getClassLoader()))
           : Optional.empty();
     }
+
+    @Override
+    public List<ProvidedStep> steps() {
+      return List.of(step("test.tag").orElseThrow());
+    }
   };
 
-  private static Tenant tenant(List<String> plugins, Tenant.StepSpec... steps) {
-    return new Tenant("acme", "Acme", List.of(), Map.of(), plugins, List.of(steps));
+  private final StepRunner runner = new StepRunner(1, Duration.ZERO, Duration.ofSeconds(5));
+  private final DefaultCamelContext camel = new DefaultCamelContext();
+  private final WorkflowCompiler compiler = new WorkflowCompiler(catalog, new BuiltinSteps(), runner,
+      new RouteTemplates(() -> camel));
+
+  @AfterEach
+  void close() throws Exception {
+    runner.close();
+    camel.close();
   }
 
-  private static Tenant.StepSpec step(String name, String configJson) throws Exception {
-    return new Tenant.StepSpec(name, configJson == null ? null : JSON.readTree(configJson));
+  private Tenant tenant(String yaml) throws Exception {
+    Path f = dir.resolve("acme.yaml");
+    Files.writeString(f, "id: acme\n" + yaml);
+    TenantLoader.Result r = new TenantLoader(Map.of()).load(f);
+    assertThat(r.problems()).isEmpty();
+    return r.tenant();
+  }
+
+  private static List<String> problems(CompiledWorkflow w) {
+    return w.problems().stream().map(ConfigProblem::toString).toList();
+  }
+
+  /** Runs the default variant's nodes over items with these texts. */
+  private static List<WorkflowItem> run(CompiledWorkflow w, String channel, String... texts) throws Exception {
+    List<WorkflowItem> items = new ArrayList<>();
+    for (String t : texts) {
+      items.add(StepRunnerTest.item(t));
+    }
+    WorkflowNode.runAll(w.nodesFor(channel), items, false);
+    return items;
   }
 
   @Test
   void compilesStepsWithTheirTypedConfigurationAndRunsThem() throws Exception {
-    CompiledWorkflow w = new WorkflowCompiler(catalog).compile(tenant(List.of("tags"), step("test.tag", "{\"tag\":\"vip\",\"weight\":3}")));
+    CompiledWorkflow w = compiler.compile(tenant("""
+        plugins: [tags]
+        workflow:
+          steps:
+            - step: test.tag
+              config: {tag: vip, weight: 3}
+        """));
 
-    assertThat(w.errors()).isEmpty();
-    assertThat(w.steps()).extracting(StepRunner.ConfiguredStep::name).containsExactly("test.tag");
-    try (StepRunner runner = new StepRunner(1, Duration.ZERO, Duration.ofSeconds(5))) {
-      Interaction i = new Interaction(UUID.randomUUID(), "acme", "sms", "inbound", null, null, "+1", null, "hi", Instant.now(), Map.of());
-      assertThat(runner.run(w.steps(), i, Map.of(), false)).containsEntry("tag", "vip:3");
-    }
+    assertThat(problems(w)).isEmpty();
+    assertThat(run(w, "sms", "hi").get(0).signals()).containsEntry("tag", "vip:3");
   }
 
   @Test
-  void aMissingDisabledOrFailedPluginIsNamedWithTheTenant() throws Exception {
-    CompiledWorkflow w = new WorkflowCompiler(catalog).compile(tenant(List.of("tags", "nope", "off", "broken")));
+  void aMissingDisabledOrFailedPluginIsNamedWithItsPosition() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("plugins: [tags, nope, \"off\", broken]\n"));
 
     assertThat(w.isRunnable()).isFalse();
-    assertThat(w.errors()).containsExactly(
-        "tenant 'acme' uses plugin 'nope', which is not installed on this hub",
-        "tenant 'acme' uses plugin 'off', which is disabled",
-        "tenant 'acme' uses plugin 'broken', which is failed (start() threw: no license)");
+    assertThat(problems(w)).containsExactly(
+        "plugins[1]: plugin 'nope' is not installed on this hub",
+        "plugins[2]: plugin 'off' is disabled",
+        "plugins[3]: plugin 'broken' is failed (start() threw: no license)");
   }
 
   @Test
   void aStepMustComeFromAListedPlugin() throws Exception {
-    CompiledWorkflow w = new WorkflowCompiler(catalog).compile(tenant(List.of(), step("test.tag", "{\"tag\":\"x\"}")));
-    assertThat(w.errors()).singleElement().asString()
-        .contains("workflow.steps[0] (test.tag)").contains("plugin 'tags'").contains("'plugins' list");
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: test.tag
+              config: {tag: x}
+        """));
+    assertThat(problems(w)).containsExactly(
+        "workflow.steps[0].step: step 'test.tag' comes from plugin 'tags'; add it to 'plugins'");
   }
 
   @Test
-  void unknownStepsAndBadConfigurationAreExplained() throws Exception {
-    CompiledWorkflow w = new WorkflowCompiler(catalog).compile(tenant(List.of("tags"),
-        step("test.nothing", null),
-        step("test.tag", "{\"tga\":\"typo\"}"),
-        step("test.tag", "{\"weight\":\"heavy\"}"),
-        step("test.tag", "{}")));
+  void unknownStepsBadConfigurationAndBadConditionsAreExplainedWithTheirPaths() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        plugins: [tags]
+        workflow:
+          steps:
+            - step: test.nothing
+            - step: test.tag
+              config: {tga: typo}
+            - step: test.tag
+              config: {weight: heavy}
+            - step: test.tag
+              config: {}
+            - step: tag
+              when: "signals.sentiment.label =="
+              config: {tags: [x]}
+            - step: notify.webhook
+              config: {url: "https://example.com/h", secret: missing}
+        """));
 
-    assertThat(w.steps()).isEmpty();
-    assertThat(w.errors()).hasSize(4);
-    assertThat(w.errors().get(0)).contains("steps[0]").contains("no started plugin provides step 'test.nothing'");
-    assertThat(w.errors().get(1)).isEqualTo(
-        "tenant 'acme' workflow.steps[1] (test.tag): unknown field 'tga'; known fields: tag, weight");
-    assertThat(w.errors().get(2)).contains("steps[2]").contains("field 'weight' must be an integer, got 'heavy'");
-    assertThat(w.errors().get(3)).contains("steps[3]").contains("'tag' is required");
+    assertThat(w.isRunnable()).isFalse();
+    assertThat(problems(w)).hasSize(6);
+    assertThat(problems(w).get(0)).startsWith("workflow.steps[0].step: no step 'test.nothing'")
+        .contains("ai.sentiment, tag, set, reply, notify.webhook");
+    assertThat(problems(w).get(1)).isEqualTo("workflow.steps[1].config.tga: unknown field 'tga'; known fields: tag, weight");
+    assertThat(problems(w).get(2)).isEqualTo("workflow.steps[2].config.weight: field 'weight' must be an integer, got 'heavy'");
+    assertThat(problems(w).get(3)).isEqualTo("workflow.steps[3].config: 'tag' is required");
+    assertThat(problems(w).get(4)).startsWith("workflow.steps[4].when: is not a valid CEL expression at character");
+    assertThat(problems(w).get(5)).startsWith("workflow.steps[5].config.secret: 'missing' is not one of the tenant's secrets");
+  }
+
+  @Test
+  void conditionsChoicesAndStopsRouteEachInteractionAsWritten() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: set
+              config:
+                signals:
+                  refund: "interaction.text.contains('refund')"
+                  angry: "interaction.text.contains('!!')"
+            - stop: {reason: spam}
+              id: drop-spam
+              when: "interaction.text.startsWith('WIN')"
+            - id: triage
+              choice:
+                when:
+                  - id: urgent
+                    condition: "signals.refund && signals.angry"
+                    steps:
+                      - step: tag
+                        config: {tags: [urgent]}
+                  - id: refund
+                    condition: "signals.refund"
+                    steps:
+                      - step: tag
+                        config: {tags: [refund]}
+                otherwise:
+                  - step: tag
+                    config: {tags: [general]}
+            - step: tag
+              when: "has(signals.tags) && 'urgent' in signals.tags"
+              config: {tags: [escalated]}
+        """));
+    assertThat(problems(w)).isEmpty();
+
+    List<WorkflowItem> out = run(w, "sms", "refund now!!", "a refund please", "hello", "WIN a prize");
+
+    assertThat(out.get(0).signals().get("tags")).isEqualTo(List.of("urgent", "escalated"));
+    assertThat(out.get(1).signals().get("tags")).isEqualTo(List.of("refund"));
+    assertThat(out.get(2).signals().get("tags")).isEqualTo(List.of("general"));
+    assertThat(out.get(3).stopped()).isTrue();
+    assertThat(out.get(3).signals()).doesNotContainKey("tags");
+    assertThat(out.get(0).trace()).contains(new WorkflowItem.Trace("triage", "branch", "urgent"));
+    assertThat(out.get(2).trace()).contains(new WorkflowItem.Trace("triage", "branch", "otherwise"));
+    assertThat(out.get(3).trace()).contains(new WorkflowItem.Trace("drop-spam", "stopped", "spam"));
+  }
+
+  @Test
+  void aConditionOnAMissingSignalIsFalseAndTheTraceSaysWhy() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: tag
+              id: refund-intent
+              when: "signals.intent.name == 'refund'"
+              config: {tags: [refund]}
+        """));
+    WorkflowItem item = run(w, "sms", "x").get(0);
+    assertThat(item.signals()).doesNotContainKey("tags");
+    assertThat(item.trace()).singleElement().satisfies(t -> {
+      assertThat(t.outcome()).isEqualTo("condition-error");
+      assertThat(t.detail()).contains("intent").contains("taken as false");
+    });
+  }
+
+  @Test
+  void aChannelOverrideReplacesTheDefaultSteps() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: tag
+              config: {tags: [default]}
+          channels:
+            whatsapp:
+              steps:
+                - step: tag
+                  config: {tags: [whatsapp]}
+        """));
+    assertThat(run(w, "sms", "x").get(0).signals().get("tags")).isEqualTo(List.of("default"));
+    assertThat(run(w, "whatsapp", "x").get(0).signals().get("tags")).isEqualTo(List.of("whatsapp"));
+    assertThat(w.variantFor("whatsapp")).isEqualTo("whatsapp");
+    assertThat(w.variantFor("email")).isEqualTo(CompiledWorkflow.DEFAULT);
+  }
+
+  @Test
+  void replyAndWebhookStepsAskForActionsWithTheirTemplateFilledIn() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        secrets:
+          partner: s3cret
+        workflow:
+          steps:
+            - step: reply
+              config: {text: "Thanks! We got: {{interaction.text}} ({{contact.displayName}})"}
+            - step: notify.webhook
+              config: {url: "https://partner.example/hooks", secret: partner, event: lead.created}
+        """));
+    assertThat(problems(w)).isEmpty();
+    WorkflowItem item = run(w, "sms", "my order").get(0);
+    assertThat(item.actions()).extracting(WorkflowItem.Action::type).containsExactly("reply", "webhook");
+    assertThat(item.actions().get(0).payload()).containsEntry("text", "Thanks! We got: my order ()")
+        .containsEntry("to", "+15551230001").containsEntry("connector", "twilio");
+    assertThat(item.actions().get(1).payload()).containsEntry("secret", "partner")
+        .containsEntry("url", "https://partner.example/hooks");
+    assertThat(item.actions().get(1).payload().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void nodeIdsMustBeUnique() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - {step: tag, id: t, config: {tags: [a]}}
+            - {step: tag, id: t, config: {tags: [b]}}
+        """));
+    assertThat(problems(w)).containsExactly(
+        "workflow.steps[1].id: 't' is already the id of another node; ids must be unique in the workflow");
+  }
+
+  @Test
+  void aRouteTemplateMustExistAndGetItsParameters() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        routes:
+          - template: nowhere
+        """));
+    assertThat(problems(w)).singleElement().asString()
+        .startsWith("routes[0].template: no route template 'nowhere' in routes/*.camel.yaml");
   }
 }

@@ -1,0 +1,285 @@
+package io.switchboard.runtime.action;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.api.ChannelConnector;
+import io.switchboard.api.OutboundMessage;
+import io.switchboard.api.WebhookException;
+import io.switchboard.pluginloader.PluginCalls;
+import io.switchboard.runtime.tenant.Tenant;
+import io.switchboard.runtime.tenant.TenantRegistry;
+import io.switchboard.runtime.util.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Performs the actions workflows asked for (the {@code actions} table, written in the same
+ * transaction as their interaction): replies through the interaction's connector and signed
+ * webhooks. At least once: an action is marked done only after it succeeded, and retried with
+ * exponential backoff until {@code maxAttempts}, then marked failed with its last error. Several
+ * hub instances share the table safely ({@code for update skip locked}).
+ */
+public final class ActionDispatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
+  /** The header carrying a webhook's signature: {@code t=<unix seconds>,v1=<hex HMAC-SHA256>}. */
+  public static final String SIGNATURE_HEADER = "X-Switchboard-Signature";
+
+  private final DataSource dataSource;
+  private final Supplier<TenantRegistry> tenants;
+  private final Function<String, Optional<ChannelConnector>> connectors;
+  private final HttpClient http;
+  private final int maxAttempts;
+  private final Duration firstBackoff;
+  private final Thread thread;
+  private final Object wake = new Object();
+  private volatile boolean running = true;
+  private volatile boolean pending;
+
+  public ActionDispatcher(DataSource dataSource, Supplier<TenantRegistry> tenants,
+      Function<String, Optional<ChannelConnector>> connectors, int maxAttempts, Duration firstBackoff) {
+    this.dataSource = dataSource;
+    this.tenants = tenants;
+    this.connectors = connectors;
+    this.maxAttempts = maxAttempts;
+    this.firstBackoff = firstBackoff;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.thread = new Thread(this::run, "switchboard-actions");
+    thread.setDaemon(true);
+  }
+
+  public ActionDispatcher start() {
+    thread.start();
+    return this;
+  }
+
+  /** New actions were committed: look now rather than at the next poll. */
+  public void wakeUp() {
+    synchronized (wake) {
+      pending = true;
+      wake.notifyAll();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        int done = dispatchDue(50);
+        if (done == 0) {
+          synchronized (wake) {
+            if (!pending) {
+              wake.wait(500);
+            }
+            pending = false;
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        LOG.warn("Dispatching actions failed, retrying: {}", e.toString());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  private record Due(UUID id, String tenantId, String type, String payload, int attempts) {}
+
+  /** Performs up to {@code limit} due actions; returns how many it tried. */
+  int dispatchDue(int limit) throws SQLException, InterruptedException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      List<Due> due = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("""
+          select id, tenant_id, type, payload::text, attempts from actions
+           where status = 'pending' and next_attempt_at <= now()
+           order by next_attempt_at limit ? for update skip locked""")) {
+        ps.setInt(1, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            due.add(new Due(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+          }
+        }
+      }
+      for (Due d : due) {
+        Outcome o;
+        try {
+          o = perform(d);
+        } catch (InterruptedException e) {
+          c.rollback();
+          throw e;
+        } catch (Exception e) {
+          o = Outcome.retry(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        record(c, d, o);
+      }
+      c.commit();
+      return due.size();
+    }
+  }
+
+  /** What one attempt came to. */
+  record Outcome(boolean done, boolean permanent, String error, Object result) {
+    static Outcome ok(Object result) {
+      return new Outcome(true, false, null, result);
+    }
+
+    static Outcome retry(String error) {
+      return new Outcome(false, false, error, null);
+    }
+
+    static Outcome fail(String error) {
+      return new Outcome(false, true, error, null);
+    }
+  }
+
+  private Outcome perform(Due d) throws Exception {
+    Optional<Tenant> tenant = tenants.get().find(d.tenantId());
+    if (tenant.isEmpty()) {
+      return Outcome.retry("tenant '" + d.tenantId() + "' is not configured right now");
+    }
+    Map<String, Object> payload = Json.MAPPER.readValue(d.payload(), Json.MAP);
+    return switch (d.type()) {
+      case "reply" -> reply(tenant.get(), d, payload);
+      case "webhook" -> webhook(tenant.get(), d, payload);
+      default -> Outcome.fail("no handler for action type '" + d.type() + "'");
+    };
+  }
+
+  private Outcome reply(Tenant tenant, Due d, Map<String, Object> p) throws WebhookException {
+    String connectorId = String.valueOf(p.get("connector"));
+    var settings = tenant.channel(connectorId);
+    if (settings.isEmpty()) {
+      return Outcome.fail("tenant '" + tenant.id() + "' has no '" + connectorId + "' channel to reply on");
+    }
+    Optional<ChannelConnector> connector = connectors.apply(connectorId);
+    if (connector.isEmpty()) {
+      return Outcome.retry("connector '" + connectorId + "' is not started right now");
+    }
+    OutboundMessage m = new OutboundMessage(String.valueOf(p.get("channel")), String.valueOf(p.get("to")),
+        (String) p.get("from"), String.valueOf(p.get("text")), List.of(), d.id().toString(), Map.of());
+    try {
+      OutboundMessage.Sent sent = PluginCalls.call(connector.get(), () -> connector.get().send(m, settings.get()));
+      return Outcome.ok(Map.of("providerMessageId", String.valueOf(sent.providerMessageId()), "status", String.valueOf(sent.status())));
+    } catch (UnsupportedOperationException e) {
+      return Outcome.fail(e.getMessage());
+    } catch (WebhookException e) {
+      // the provider refused: a 4xx will not get better by retrying
+      return e.status() >= 400 && e.status() < 500 && e.status() != 429 ? Outcome.fail(e.getMessage()) : Outcome.retry(e.getMessage());
+    }
+  }
+
+  private Outcome webhook(Tenant tenant, Due d, Map<String, Object> p) throws Exception {
+    String secretName = String.valueOf(p.get("secret"));
+    Optional<String> secret = tenant.secret(secretName);
+    if (secret.isEmpty()) {
+      return Outcome.retry("tenant '" + tenant.id() + "' has no secret '" + secretName + "' right now");
+    }
+    byte[] body = Json.MAPPER.writeValueAsBytes(p.get("body"));
+    long ts = Instant.now().getEpochSecond();
+    HttpRequest req = HttpRequest.newBuilder(URI.create(String.valueOf(p.get("url"))))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("User-Agent", "Switchboard")
+        .header("X-Switchboard-Delivery", d.id().toString())
+        .header(SIGNATURE_HEADER, "t=" + ts + ",v1=" + sign(secret.get(), ts, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 == 2) {
+      return Outcome.ok(Map.of("status", res.statusCode()));
+    }
+    return Outcome.retry("the receiver answered " + res.statusCode());
+  }
+
+  /** HMAC-SHA256 over {@code <timestamp>.<body>}, hex; the receiver recomputes it with the shared secret. */
+  public static String sign(String secret, long timestamp, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void record(Connection c, Due d, Outcome o) throws SQLException {
+    int attempts = d.attempts() + 1;
+    if (o.done()) {
+      try (PreparedStatement ps = c.prepareStatement("""
+          update actions set status = 'done', attempts = ?, done_at = now(), last_error = null, result = ?::jsonb
+           where tenant_id = ? and id = ?""")) {
+        ps.setInt(1, attempts);
+        ps.setString(2, json(o.result()));
+        ps.setString(3, d.tenantId());
+        ps.setObject(4, d.id());
+        ps.executeUpdate();
+      }
+      LOG.debug("Action {} ({}) of tenant {} done", d.id(), d.type(), d.tenantId());
+      return;
+    }
+    boolean giveUp = o.permanent() || attempts >= maxAttempts;
+    long delay = firstBackoff.toMillis() * (1L << Math.min(attempts - 1, 16));
+    try (PreparedStatement ps = c.prepareStatement("""
+        update actions set status = ?, attempts = ?, last_error = ?, next_attempt_at = now() + (? * interval '1 millisecond')
+         where tenant_id = ? and id = ?""")) {
+      ps.setString(1, giveUp ? "failed" : "pending");
+      ps.setInt(2, attempts);
+      ps.setString(3, o.error());
+      ps.setLong(4, delay);
+      ps.setString(5, d.tenantId());
+      ps.setObject(6, d.id());
+      ps.executeUpdate();
+    }
+    if (giveUp) {
+      LOG.warn("Action {} ({}) of tenant {} failed after {} attempt(s): {}", d.id(), d.type(), d.tenantId(), attempts, o.error());
+    } else {
+      LOG.info("Action {} ({}) of tenant {} failed (attempt {}), retrying in {} ms: {}", d.id(), d.type(), d.tenantId(),
+          attempts, delay, o.error());
+    }
+  }
+
+  private static String json(Object o) {
+    try {
+      return Json.MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      return "{}";
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
