@@ -43,22 +43,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * input of each matrix product, so a text's embedding depends very slightly on what it is batched
  * with (cosine to the one-text embedding above 0.999; {@code BatchEmbedderTest}).
  *
- * <p>Thread-safe: ONNX Runtime sessions may be run concurrently. Close it to free the native session.
+ * <p>Public for the quality benchmark (bench/AiQualityBench), which embeds labelled data with it;
+ * it is the plugin's own class, not part of the hub's API. Thread-safe: ONNX Runtime sessions may
+ * be run concurrently. Close it to free the native session.
  */
-final class BatchEmbedder implements AutoCloseable {
+public final class BatchEmbedder implements AutoCloseable {
 
   /** The model's identity, part of every cache key for embeddings computed with it. */
-  static final String MODEL_ID = "bge-small-en-v1.5-q";
+  public static final String MODEL_ID = "bge-small-en-v1.5-q";
 
   /** Class-path resources of the LangChain4j model jar. */
   static final String MODEL_RESOURCE = "bge-small-en-v1.5-q.onnx";
   static final String TOKENIZER_RESOURCE = "bge-small-en-v1.5-q-tokenizer.json";
 
   /** BGE-small's hidden size. */
-  static final int DIMENSIONS = 384;
+  public static final int DIMENSIONS = 384;
 
-  static final int DEFAULT_MAX_TOKENS = 128;
-  static final int DEFAULT_BATCH_SIZE = 64;
+  public static final int DEFAULT_MAX_TOKENS = 128;
+  public static final int DEFAULT_BATCH_SIZE = 64;
 
   /**
    * The fixed cost of one model call, in tokens of compute: measured on BGE-small with ONNX Runtime
@@ -99,7 +101,7 @@ final class BatchEmbedder implements AutoCloseable {
    *     threads split these small matrices less well than separate calls do)
    * @throws IllegalStateException when the model cannot be loaded
    */
-  static BatchEmbedder load(int threads, int maxTokens, int batchSize) {
+  public static BatchEmbedder load(int threads, int maxTokens, int batchSize) {
     ClassLoader loader = BatchEmbedder.class.getClassLoader();
     WordPieceTokenizer tokenizer;
     byte[] model;
@@ -143,7 +145,7 @@ final class BatchEmbedder implements AutoCloseable {
     return batchSize;
   }
 
-  int threads() {
+  public int threads() {
     return threads;
   }
 
@@ -152,7 +154,7 @@ final class BatchEmbedder implements AutoCloseable {
   }
 
   /** One L2-normalised embedding ({@link #DIMENSIONS} floats) per text, in the order given. */
-  float[][] embed(List<String> texts) {
+  public float[][] embed(List<String> texts) {
     int n = texts.size();
     float[][] out = new float[n][];
     if (n == 0) {

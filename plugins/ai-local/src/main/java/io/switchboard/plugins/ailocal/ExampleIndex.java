@@ -14,11 +14,13 @@ import java.util.Map;
  * to the query (with {@code k = 1}: the similarity of its nearest example). Scoring each intent by
  * its own nearest examples, rather than letting the k nearest examples overall vote, keeps intents
  * with few examples from being outvoted by intents with many.
+ *
+ * <p>Public for the quality benchmark (bench/AiQualityBench); not part of the hub's API.
  */
-final class ExampleIndex {
+public final class ExampleIndex {
 
   /** An intent and its score for one query. */
-  record Scored(String intent, double score) {}
+  public record Scored(String intent, double score) {}
 
   private final String[] intents;
   /** Examples of intent i are rows start[i] (inclusive) to start[i + 1] (exclusive). */
@@ -38,7 +40,7 @@ final class ExampleIndex {
    * Builds an index from examples by intent and their embeddings (one per example, in the map's
    * iteration order, intent by intent).
    */
-  static ExampleIndex of(Map<String, List<String>> examples, float[][] embeddings, int dims) {
+  public static ExampleIndex of(Map<String, List<String>> examples, float[][] embeddings, int dims) {
     String[] names = examples.keySet().toArray(new String[0]);
     int[] start = new int[names.length + 1];
     float[] vectors = new float[embeddings.length * dims];
@@ -57,16 +59,21 @@ final class ExampleIndex {
     return new ExampleIndex(names, start, vectors, dims);
   }
 
-  int intentCount() {
+  /** The intent names, in the order of {@link #scores}. */
+  public List<String> intents() {
+    return List.of(intents);
+  }
+
+  public int intentCount() {
     return intents.length;
   }
 
-  int exampleCount() {
+  public int exampleCount() {
     return start[intents.length];
   }
 
   /** Every intent's score for a query (an L2-normalised embedding), best first. */
-  List<Scored> score(float[] query, int k) {
+  public List<Scored> score(float[] query, int k) {
     double[] scores = scores(query, k);
     Integer[] order = new Integer[intents.length];
     for (int i = 0; i < order.length; i++) {
@@ -81,7 +88,7 @@ final class ExampleIndex {
   }
 
   /** The intents' scores, in index order. */
-  double[] scores(float[] query, int k) {
+  public double[] scores(float[] query, int k) {
     double[] scores = new double[intents.length];
     double[] top = new double[k];
     for (int i = 0; i < intents.length; i++) {

@@ -67,7 +67,7 @@ final class PluginResources {
       int batch = intSetting(settings, BATCH_SIZE_SETTING, BatchEmbedder.DEFAULT_BATCH_SIZE, 1, 1024);
       long start = System.nanoTime();
       embedder = BatchEmbedder.load(threads, maxTokens, batch);
-      LOG.info("Loaded {} ({} intra-op threads, at most {} tokens a text, batches of {}) in {} ms",
+      LOG.info("Loaded {} ({} model calls at once, one core each, at most {} tokens a text, batches of {}) in {} ms",
           BatchEmbedder.MODEL_ID, threads, maxTokens, batch, (System.nanoTime() - start) / 1_000_000);
     }
     return embedder;
