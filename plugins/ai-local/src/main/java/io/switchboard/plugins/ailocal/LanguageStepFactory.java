@@ -23,9 +23,11 @@ import org.pf4j.Extension;
  * }</pre>
  *
  * <p>{@code code} is the ISO 639-1 code, or {@code unknown} when the text has fewer than
- * {@code minLetters} letters or Lingua cannot decide; {@code confidence} is Lingua's confidence
- * for that language (its confidences over the configured languages sum to 1), rounded to four
- * decimals, 0.0 for {@code unknown}.
+ * {@code minLetters} letters or Lingua cannot decide (a tie). {@code confidence} is how clearly the
+ * best language beat the second best: Lingua rates every language relative to the best one (1.0),
+ * and the confidence is one minus the runner-up's rating, the relative distance Lingua's own
+ * {@code minimumRelativeDistance} is compared with; 0 would be a tie, a clear sentence scores about
+ * 0.2 to 0.4, a one-word text under 0.1. Rounded to four decimals, 0.0 for {@code unknown}.
  *
  * <p>Cost: the detector for a set of languages is built once per plugin and shared by the tenants
  * that configure the same set, with all its models loaded up front (in {@link #create}, so the first
@@ -83,13 +85,16 @@ public class LanguageStepFactory implements StepFactory<LanguageConfig> {
       return unknown();
     }
     Map.Entry<Language, Double> best = it.next();
-    if (best.getKey() == Language.UNKNOWN || (it.hasNext() && it.next().getValue().equals(best.getValue()))) {
+    double runnerUp = it.hasNext() ? it.next().getValue() : 0.0;
+    // Lingua gives the best language 1.0 and the others their likelihood relative to it.
+    double margin = best.getValue() <= 0 ? 0 : 1 - runnerUp / best.getValue();
+    if (best.getKey() == Language.UNKNOWN || margin <= 0) {
       // a tie: Lingua's detectLanguageOf answers UNKNOWN too
       return unknown();
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("code", best.getKey().getIsoCode639_1().toString().toLowerCase(Locale.ROOT));
-    m.put("confidence", SentimentStepFactory.round4(best.getValue()));
+    m.put("confidence", SentimentStepFactory.round4(margin));
     return m;
   }
 

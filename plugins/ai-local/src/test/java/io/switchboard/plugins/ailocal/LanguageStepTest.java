@@ -21,7 +21,10 @@ class LanguageStepTest {
 
     Map<?, ?> fr = (Map<?, ?>) step.run("Bonjour, je voudrais annuler ma commande s'il vous plaît").get("language");
     assertThat(fr.get("code")).isEqualTo("fr");
-    assertThat((Double) fr.get("confidence")).isBetween(0.5, 1.0);
+    assertThat((Double) fr.get("confidence")).isBetween(0.1, 1.0);
+    // One short word: some language wins, but barely.
+    Map<?, ?> hallo = (Map<?, ?>) step.run("Hallo").get("language");
+    assertThat((Double) hallo.get("confidence")).isLessThan((Double) fr.get("confidence"));
     assertThat(code(step.run("Hola, quiero cambiar la dirección de entrega de mi pedido"))).isEqualTo("es");
     assertThat(code(step.run("Hallo, ich möchte meine Bestellung stornieren"))).isEqualTo("de");
     assertThat(code(step.run("Where is my parcel? It should have arrived yesterday."))).isEqualTo("en");
