@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * padded batches: one ONNX Runtime call embeds many texts.
  *
  * <p>LangChain4j's in-process {@code embedAll} runs the model once per text; the per-call overhead
- * (graph setup, thread-pool wake-ups, small matrix products) then dominates for short messages.
+ * (running the graph's few hundred nodes, small matrix products) is then a large part of the cost
+ * for short messages: one text a call takes about 1.7 times the CPU of a text in a batch.
  * Here the texts are tokenized, sorted by length so that each batch pads little, cut into batches
  * of at most {@link #batchSize()}, padded to the longest in the batch with an attention mask, and run
  * as {@code [batch, sequence]} tensors in one call each. Where to cut the sorted texts into calls is
