@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,7 +217,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
       runBatch(List.of(execution));
     }
 
-    /** One padded model call per chunk of the batch ({@link BatchEmbedder#batchSize()}) for all texts. */
+    /** The batch's texts embedded together ({@link BatchEmbedder#embed}) and scored four at a time. */
     @Override
     public void runBatch(List<? extends StepExecution> executions) {
       List<String> texts = new ArrayList<>(executions.size());
@@ -233,9 +234,9 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
       if (texts.isEmpty()) {
         return;
       }
-      float[][] vectors = embedder.embed(texts);
-      for (int i = 0; i < vectors.length; i++) {
-        toEmbed.get(i).putSignal(SIGNAL, signal(index.score(vectors[i], k)));
+      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(texts)), k);
+      for (int i = 0; i < ranked.size(); i++) {
+        toEmbed.get(i).putSignal(SIGNAL, signal(ranked.get(i)));
       }
     }
 
