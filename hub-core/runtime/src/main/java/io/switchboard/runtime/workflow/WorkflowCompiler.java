@@ -140,7 +140,10 @@ public final class WorkflowCompiler {
   private StepRunner.ConfiguredStep step(Context cx, TenantFile.Node spec, String path) {
     String name = spec.step();
     Optional<BuiltinSteps.Builtin<?>> builtin = builtins.find(name);
-    if (builtin.isPresent()) {
+    // A step of one of the tenant's own plugins wins over a hub step of the same name (the ai-local
+    // plugin's ai.sentiment over the hub's, ADR 0004).
+    Optional<PluginCatalog.ProvidedStep> own = plugins.step(name).filter(ps -> cx.tenant.plugins().contains(ps.pluginId()));
+    if (builtin.isPresent() && own.isEmpty()) {
       try {
         return new StepRunner.ConfiguredStep(name, builtin.get().create(spec.config(), cx.tenant), BuiltinSteps.class.getClassLoader());
       } catch (StepConfigException e) {

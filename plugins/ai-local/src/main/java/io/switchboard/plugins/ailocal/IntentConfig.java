@@ -1,0 +1,39 @@
+package io.switchboard.plugins.ailocal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration of {@code ai.intent}: the tenant's intents, each defined by example utterances.
+ *
+ * @param intents example utterances by intent name, e.g. {@code {refund: ["I want my money back", ...]}}
+ * @param examplesCsv a CSV file of more examples, with a header and the columns {@code text} and
+ *     {@code category} (as BANKING77's train.csv); a relative path resolves against the plugin
+ *     setting {@code config-dir}, else the working directory. Its examples are added to {@code intents}.
+ * @param k how many of each intent's nearest examples are averaged into its score; default 1
+ *     (nearest neighbour)
+ * @param unknownThreshold the score below which the intent is {@code unknown}; default
+ *     {@value #DEFAULT_UNKNOWN_THRESHOLD}
+ */
+public record IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold) {
+
+  public static final int DEFAULT_K = 1;
+  public static final double DEFAULT_UNKNOWN_THRESHOLD = 0.6;
+
+  public IntentConfig {
+    // Defaults here, validation in IntentStepFactory.create, which reports it against the tenant file.
+    if (intents == null) {
+      intents = Map.of();
+    } else {
+      Map<String, List<String>> copy = new LinkedHashMap<>();
+      intents.forEach((name, examples) ->
+          copy.put(name, examples == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(examples))));
+      intents = Collections.unmodifiableMap(copy);
+    }
+    k = k == null ? DEFAULT_K : k;
+    unknownThreshold = unknownThreshold == null ? DEFAULT_UNKNOWN_THRESHOLD : unknownThreshold;
+  }
+}

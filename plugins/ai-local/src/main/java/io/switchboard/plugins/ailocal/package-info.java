@@ -1,0 +1,8 @@
+/**
+ * The {@code ai-local} plugin: workflow steps that run AI models inside the hub's process, with no
+ * network: {@code ai.sentiment} ({@link io.switchboard.plugins.ailocal.SentimentStepFactory}, VADER),
+ * {@code ai.intent} ({@link io.switchboard.plugins.ailocal.IntentStepFactory}, BGE-small sentence
+ * embeddings and nearest examples) and {@code ai.language}
+ * ({@link io.switchboard.plugins.ailocal.LanguageStepFactory}, Lingua). See docs/ai.md.
+ */
+package io.switchboard.plugins.ailocal;
