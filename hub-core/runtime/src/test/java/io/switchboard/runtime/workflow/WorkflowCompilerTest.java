@@ -51,6 +51,7 @@ class WorkflowCompilerTest {
 
   private final Map<String, PluginCatalog.PluginStatus> installed = new java.util.HashMap<>(Map.of(
       "tags", new PluginCatalog.PluginStatus("tags", "1.0.0", "STARTED", null),
+      "shadow", new PluginCatalog.PluginStatus("shadow", "1.0.0", "STARTED", null),
       "off", new PluginCatalog.PluginStatus("off", "1.0.0", "DISABLED", null),
       "broken", new PluginCatalog.PluginStatus("broken", "1.0.0", "FAILED", "start() threw: no license")));
 
@@ -62,6 +63,10 @@ class WorkflowCompilerTest {
 
     @Override
     public Optional<ProvidedStep> step(String name) {
+      if ("set".equals(name)) {
+        // a plugin step with a hub step's name
+        return Optional.of(new ProvidedStep("shadow", new TagStep(), getClass().getClassLoader()));
+      }
       return "test.tag".equals(name)
           ? Optional.of(new ProvidedStep("tags", new TagStep(), getClass().getClassLoader()))
           : Optional.empty();
@@ -278,6 +283,26 @@ class WorkflowCompilerTest {
     assertThat(item.actions().get(1).payload()).containsEntry("secret", "partner")
         .containsEntry("url", "https://partner.example/hooks");
     assertThat(item.actions().get(1).payload().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aStepOfTheTenantsOwnPluginWinsOverTheHubStepOfThatName() throws Exception {
+    CompiledWorkflow mine = compiler.compile(tenant("""
+        plugins: [shadow]
+        workflow:
+          steps:
+            - {step: set, config: {tag: plugin, weight: 1}}
+        """));
+    assertThat(problems(mine)).isEmpty();
+    assertThat(run(mine, "sms", "x").get(0).signals()).containsEntry("tag", "plugin:1");
+
+    CompiledWorkflow hub = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - {step: set, config: {signals: {n: "1 + 1"}}}
+        """));
+    assertThat(problems(hub)).isEmpty();
+    assertThat(run(hub, "sms", "x").get(0).signals()).containsEntry("n", 2L);
   }
 
   @Test
