@@ -695,6 +695,16 @@ public final class AiQualityBench {
     }
 
     @Override
+    public io.switchboard.api.Contact contact() {
+      return new io.switchboard.api.Contact(interaction.contactId(), interaction.from(), null, null, Map.of());
+    }
+
+    @Override
+    public void requestAction(String type, Map<String, Object> payload) {
+      throw new UnsupportedOperationException("the AI steps ask for no actions");
+    }
+
+    @Override
     public boolean dryRun() {
       return false;
     }
