@@ -168,32 +168,12 @@ public final class StepConfigBinder {
 
   /** The JSON path of a binding error: {@code keywords}, {@code rules[2].match}. */
   private static String path(JsonMappingException e) {
-    StringBuilder out = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        out.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return out.toString();
+    return JsonPaths.of(e.getPath());
   }
 
   private static String pointerPath(JsonParser parser, String name) {
-    String pointer = parser.getParsingContext().pathAsPointer().toString();
-    StringBuilder out = new StringBuilder();
-    for (String part : pointer.split("/")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      if (part.chars().allMatch(Character::isDigit)) {
-        out.append('[').append(part).append(']');
-      } else {
-        out.append(out.length() == 0 ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
-      }
-    }
+    String path = JsonPaths.of(parser.getParsingContext().pathAsPointer());
     // While the duplicate is read the context already points at it; otherwise append it.
-    String path = out.toString();
     return path.equals(name) || path.endsWith("." + name) ? path : (path.isEmpty() ? name : path + "." + name);
   }
 

@@ -119,7 +119,10 @@ public final class WebhookIngress {
     if (limits.inboundPerSecond() == null) {
       return;
     }
-    Limiter l = limiters.compute(tenant.id(), (id, old) -> old != null && old.limits().equals(limits) ? old
+    Limiter current = limiters.get(tenant.id());
+    // one lookup per request; the limiter is rebuilt only when a reload changed the limits
+    Limiter l = current != null && current.limits().equals(limits) ? current
+        : limiters.compute(tenant.id(), (id, old) -> old != null && old.limits().equals(limits) ? old
         : new Limiter(limits, io.github.resilience4j.ratelimiter.RateLimiter.of("tenant-" + id,
             io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
                 .limitForPeriod(limits.burst() == null ? limits.inboundPerSecond() : limits.burst())

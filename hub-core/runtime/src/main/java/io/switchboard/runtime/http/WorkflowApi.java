@@ -121,8 +121,7 @@ public final class WorkflowApi {
     Contact contact = lookup.contact();
     Interaction interaction = new Interaction(UUID.randomUUID(), t.id(), channel, "inbound", contact.id(), null,
         from, text(req, "to", false), message, Instant.now(), attributes);
-    WorkflowItem item = new WorkflowItem(interaction, contact, connector,
-        Map.of("id", t.id(), "name", t.name(), "plan", t.plan().name()), Map.of());
+    WorkflowItem item = new WorkflowItem(interaction, contact, connector, t.variables(), Map.of());
     Optional<TenantWorkflows.Ran> ran = workflows.run(t.id(), List.of(item), true);
     if (ran.isEmpty()) {
       var w = workflows.workflow(t.id());
@@ -169,8 +168,7 @@ public final class WorkflowApi {
     if (!given.isMissingNode() && !given.isObject()) {
       throw ApiError.badRequest("invalid_field", "'contact' must be an object of displayName, email, attributes");
     }
-    String phone = phones.toE164(from.contains(":") && !from.startsWith("+") ? from.substring(from.indexOf(':') + 1) : from)
-        .orElse(from);
+    String phone = phones.contactAddress(from);
     UUID id = null;
     String email = null;
     String name = null;

@@ -184,11 +184,11 @@ public final class InteractionWriter {
         continue;
       }
       Pending p = new Pending(raw, r);
-      Contact contact = upsertContact(c, r.tenant(), phones.toE164(stripScheme(r.from())).orElse(r.from()), p.at);
+      Contact contact = upsertContact(c, r.tenant(), phones.contactAddress(r.from()), p.at);
       p.conversationId = thread(c, r.tenant(), contact.id(), r.channel(), p.at);
       Interaction interaction = new Interaction(Ids.newId(), r.tenant(), r.channel(), "inbound", contact.id(),
           p.conversationId, r.from(), r.to(), r.text(), p.at, r.attributes());
-      p.item = new WorkflowItem(interaction, contact, r.connector(), tenantInfo(tenant.get()), Map.of());
+      p.item = new WorkflowItem(interaction, contact, r.connector(), tenant.get().variables(), Map.of());
       pending.add(p);
     }
     Map<String, List<Pending>> byTenant = new LinkedHashMap<>();
@@ -221,11 +221,6 @@ public final class InteractionWriter {
     }
     insert(c, toStore, events);
     return Map.of();
-  }
-
-  /** What expressions see as {@code tenant}. */
-  static Map<String, Object> tenantInfo(Tenant t) {
-    return Map.of("id", t.id(), "name", t.name(), "plan", t.plan().name());
   }
 
   private static InboundRecord parse(Raw raw) {
@@ -469,11 +464,6 @@ public final class InteractionWriter {
       ps.setString(6, kind);
       ps.executeUpdate();
     }
-  }
-
-  static String stripScheme(String address) {
-    int colon = address.indexOf(':');
-    return colon > 0 && !address.startsWith("+") ? address.substring(colon + 1) : address;
   }
 
   static boolean isConnectionFailure(SQLException e) {

@@ -35,4 +35,14 @@ public final class PhoneNumbers {
       return Optional.empty();
     }
   }
+
+  /**
+   * The address a contact is found by: the E.164 form of a sender's number, with any channel scheme
+   * ({@code whatsapp:+1555...}) dropped; the address as given when it is not a phone number.
+   */
+  public String contactAddress(String from) {
+    int colon = from.indexOf(':');
+    String bare = colon > 0 && !from.startsWith("+") ? from.substring(colon + 1) : from;
+    return toE164(bare).orElse(from);
+  }
 }

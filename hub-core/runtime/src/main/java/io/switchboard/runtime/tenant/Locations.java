@@ -78,17 +78,6 @@ public final class Locations {
 
   /** A JSON Pointer as the hub writes paths: {@code /workflow/steps/2/when} is {@code workflow.steps[2].when}. */
   public static String path(JsonPointer pointer) {
-    StringBuilder out = new StringBuilder();
-    for (JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
-      if (p.mayMatchElement() && p.getMatchingProperty().chars().allMatch(Character::isDigit)) {
-        out.append('[').append(p.getMatchingIndex()).append(']');
-      } else {
-        if (out.length() > 0) {
-          out.append('.');
-        }
-        out.append(p.getMatchingProperty());
-      }
-    }
-    return out.toString();
+    return io.switchboard.pluginloader.JsonPaths.of(pointer);
   }
 }

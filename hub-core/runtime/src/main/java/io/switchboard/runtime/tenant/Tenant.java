@@ -29,9 +29,11 @@ public final class Tenant {
    * @param digest SHA-256 of the file's bytes
    * @param redacted the file as written, with literal secrets replaced (references such as
    *     {@code ${env:NAME}} are kept: they say where the secret comes from, not what it is)
+   * @param locations where each field of the file is, to place problems found later (a plugin that
+   *     went away) without reading the file again
    */
-  public record Source(java.nio.file.Path file, String digest, JsonNode redacted) {
-    static final Source CODE = new Source(null, "", null);
+  public record Source(java.nio.file.Path file, String digest, JsonNode redacted, Locations locations) {
+    static final Source CODE = new Source(null, "", null, null);
   }
 
   /** A tenant without a workflow, for tests and tools. */
@@ -94,6 +96,11 @@ public final class Tenant {
   /** The names of the tenant's secrets. */
   public java.util.Set<String> secretNames() {
     return secrets.keySet();
+  }
+
+  /** What workflow expressions see as {@code tenant}. */
+  public Map<String, Object> variables() {
+    return Map.of("id", id(), "name", name(), "plan", plan().name());
   }
 
   public Source source() {

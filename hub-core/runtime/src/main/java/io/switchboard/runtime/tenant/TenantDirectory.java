@@ -232,8 +232,7 @@ public final class TenantDirectory implements AutoCloseable {
     if (t.source().file() == null) {
       return w.problems();
     }
-    Locations locations = Locations.index(TenantFileParser.YAML_FACTORY, readQuietly(t.source().file()));
-    return w.problems().stream().map(p -> p.locate(t.source().file(), locations)).toList();
+    return w.problems().stream().map(p -> p.locate(t.source().file(), t.source().locations())).toList();
   }
 
   private static byte[] readQuietly(Path f) {
@@ -290,12 +289,5 @@ public final class TenantDirectory implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  /** A summary for logs: ids by status. */
-  public synchronized Map<String, String> statuses() {
-    Map<String, String> out = new LinkedHashMap<>();
-    states.forEach((id, s) -> out.put(id, s.status()));
-    return out;
   }
 }

@@ -174,7 +174,7 @@ public final class TenantFileParser {
 
   /** A binding error: the wrong kind of value, an unknown enum constant, a missing required field. */
   private static ConfigProblem binding(JsonMappingException e, JsonNode tree) {
-    String path = path(e.getPath());
+    String path = io.switchboard.pluginloader.JsonPaths.of(e.getPath());
     if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
       String allowed = java.util.Arrays.stream(f.getTargetType().getEnumConstants())
           .map(c -> enumName((Enum<?>) c)).collect(Collectors.joining(", "));
@@ -234,18 +234,6 @@ public final class TenantFileParser {
       boolean last = i == nodes.size() - 1;
       if (n.getName() != null && !n.getName().startsWith("<") && !(objectRule && last)) {
         out.append(out.length() == 0 ? "" : ".").append(n.getName());
-      }
-    }
-    return out.toString();
-  }
-
-  private static String path(List<JsonMappingException.Reference> refs) {
-    StringBuilder out = new StringBuilder();
-    for (JsonMappingException.Reference r : refs) {
-      if (r.getFieldName() != null) {
-        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        out.append('[').append(r.getIndex()).append(']');
       }
     }
     return out.toString();
@@ -336,9 +324,5 @@ public final class TenantFileParser {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -63,7 +63,7 @@ public final class TenantLoader {
     if (!located.isEmpty()) {
       return new Result(parsed.file(), id, parsed, null, located);
     }
-    Tenant t = new Tenant(tf, keys, channels, named, new Tenant.Source(parsed.file(), parsed.digest(), redact(parsed.tree())));
+    Tenant t = new Tenant(tf, keys, channels, named, new Tenant.Source(parsed.file(), parsed.digest(), redact(parsed.tree()), parsed.locations()));
     return new Result(parsed.file(), id, parsed, t, List.of());
   }
 

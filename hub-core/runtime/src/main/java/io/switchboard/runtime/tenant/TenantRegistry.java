@@ -101,10 +101,6 @@ public final class TenantRegistry {
     return tenants.values();
   }
 
-  public int size() {
-    return tenants.size();
-  }
-
   /** The tenant that owns an API key, if any. */
   public Optional<Tenant> byApiKey(String key) {
     if (key == null || key.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.switchboard.plugins.ailocal;
 
+import io.switchboard.vader.SentimentAnalyzer;
+
 /**
  * Configuration of {@code ai.sentiment}: the compound-score thresholds of the three labels.
  *

@@ -1,8 +1,9 @@
 package io.switchboard.plugins.ailocal;
 
+import io.switchboard.vader.SentimentAnalyzer;
+
 import io.switchboard.api.Step;
 import io.switchboard.api.StepFactory;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pf4j.Extension;
 
@@ -56,24 +57,11 @@ public class SentimentStepFactory implements StepFactory<SentimentConfig> {
 
   /** The signal's value for one score. */
   static Map<String, Object> signal(SentimentAnalyzer.Sentiment s, double positiveThreshold, double negativeThreshold) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("compound", round4(s.compound()));
-    m.put("positive", round4(s.positive()));
-    m.put("neutral", round4(s.neutral()));
-    m.put("negative", round4(s.negative()));
-    m.put("label", label(s.compound(), positiveThreshold, negativeThreshold));
-    return m;
-  }
-
-  static String label(double compound, double positiveThreshold, double negativeThreshold) {
-    if (compound >= positiveThreshold) {
-      return SentimentAnalyzer.POSITIVE;
-    }
-    return compound <= negativeThreshold ? SentimentAnalyzer.NEGATIVE : SentimentAnalyzer.NEUTRAL;
+    return s.toSignal(positiveThreshold, negativeThreshold);
   }
 
   /** Four decimals, as the hub's pipeline rounds the signal. */
   static double round4(double v) {
-    return Math.round(v * 10_000d) / 10_000d;
+    return SentimentAnalyzer.round4(v);
   }
 }

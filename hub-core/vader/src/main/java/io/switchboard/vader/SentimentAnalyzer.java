@@ -1,4 +1,4 @@
-package io.switchboard.runtime.ai;
+package io.switchboard.vader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +72,25 @@ public final class SentimentAnalyzer {
 
     /** The score of an empty or blank text. */
     public static final Sentiment NONE = new Sentiment(0.0, 0.0, 0.0, 0.0, NEUTRAL);
+
+    /**
+     * The score as the hub stores it, {@code signals.sentiment}: {compound, positive, neutral,
+     * negative} to four decimals and a label by the given thresholds (the paper's are ±0.05).
+     */
+    public java.util.Map<String, Object> toSignal(double positiveThreshold, double negativeThreshold) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("compound", round4(compound));
+      m.put("positive", round4(positive));
+      m.put("neutral", round4(neutral));
+      m.put("negative", round4(negative));
+      m.put("label", compound >= positiveThreshold ? POSITIVE : compound <= negativeThreshold ? NEGATIVE : NEUTRAL);
+      return m;
+    }
+  }
+
+  /** Four decimals, as signals are stored. */
+  public static double round4(double v) {
+    return Math.round(v * 10_000d) / 10_000d;
   }
 
   // (empirically derived mean sentiment intensity rating increase for booster words)

@@ -1,10 +1,10 @@
-package io.switchboard.runtime.ai;
+package io.switchboard.vader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.switchboard.runtime.ai.SentimentAnalyzer.Sentiment;
+import io.switchboard.vader.SentimentAnalyzer.Sentiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -298,13 +298,13 @@ class SentimentAnalyzerTest {
                 SentimentAnalyzer.fromResources(
                     "no_such_lexicon.txt", SentimentAnalyzer.EMOJI_RESOURCE))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("io/switchboard/runtime/ai/no_such_lexicon.txt");
+        .hasMessageContaining("io/switchboard/vader/no_such_lexicon.txt");
     assertThatThrownBy(
             () ->
                 SentimentAnalyzer.fromResources(
                     SentimentAnalyzer.LEXICON_RESOURCE, "no_such_emoji.txt"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("io/switchboard/runtime/ai/no_such_emoji.txt");
+        .hasMessageContaining("io/switchboard/vader/no_such_emoji.txt");
   }
 
   @Test
