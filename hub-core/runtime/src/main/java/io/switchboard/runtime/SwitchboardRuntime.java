@@ -24,6 +24,10 @@ import io.switchboard.runtime.pipeline.PipelineConsumer;
 import io.switchboard.runtime.plugin.PluginHost;
 import io.switchboard.runtime.spine.EmbeddedKafka;
 import io.switchboard.runtime.spine.KafkaTopics;
+import io.switchboard.runtime.scoring.Scoring;
+import io.switchboard.runtime.scheduling.JobScheduler;
+import io.switchboard.runtime.scheduling.TenantJobs;
+import io.switchboard.runtime.http.ScoresApi;
 import io.switchboard.runtime.spine.Spine;
 import io.switchboard.runtime.store.Database;
 import io.switchboard.runtime.tenant.TenantConfigException;
@@ -168,8 +172,9 @@ public final class SwitchboardRuntime implements AutoCloseable {
       ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, plugins::connector,
           config.intValue(SwitchboardConfig.ACTIONS_MAX_ATTEMPTS), Duration.ofMillis(config.intValue(SwitchboardConfig.ACTIONS_BACKOFF))))
           .start();
+      Scoring scoring = new Scoring();
       InteractionWriter writer = new InteractionWriter(db.dataSource(), phones,
-          config.hours(SwitchboardConfig.CONVERSATION_WINDOW), tenantDir::registry, workflows);
+          config.hours(SwitchboardConfig.CONVERSATION_WINDOW), tenantDir::registry, workflows, scoring);
       // One consumer per thread in the group 'pipeline'; Kafka spreads the partitions among them.
       java.util.List<PipelineConsumer> consumers = new java.util.ArrayList<>();
       for (int i = 0; i < config.intValue(SwitchboardConfig.PIPELINE_CONSUMERS); i++) {
@@ -179,10 +184,22 @@ public final class SwitchboardRuntime implements AutoCloseable {
         consumers.add(pipeline);
       }
       readiness.register("pipeline", () -> consumers.stream().allMatch(PipelineConsumer::isHealthy));
-      DeadLetterSweeper sweeper = track(new DeadLetterSweeper(new DeadLetters(db.dataSource(), spine), tenantDir::registry,
+      DeadLetters deadLetters = new DeadLetters(db.dataSource(), spine);
+      DeadLetterSweeper sweeper = track(new DeadLetterSweeper(deadLetters, tenantDir::registry,
           workflows::workflow, Duration.ofSeconds(10)));
       plugins.onChange(sweeper::sweepSoon);
       tenantDir.onChange(sweeper::sweepSoon);
+      JobScheduler scheduler = null;
+      if (Boolean.parseBoolean(config.require(SwitchboardConfig.SCHEDULER_ENABLED))) {
+        JobScheduler s = track(new JobScheduler(db.dataSource(), tenantDir::registry,
+            new TenantJobs(db.dataSource(), scoring, deadLetters, spine),
+            config.get(SwitchboardConfig.SCHEDULER_INSTANCE_ID).orElse(null), config.intValue(SwitchboardConfig.SCHEDULER_THREADS),
+            Duration.ofMillis(config.intValue(SwitchboardConfig.SCHEDULER_CHECKIN))));
+        s.sync();
+        tenantDir.onChange(s::sync);
+        s.start();
+        scheduler = s;
+      }
 
       readiness.publish(new Readiness.Services(
           new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
@@ -191,7 +208,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
           new AdminApi(plugins, config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""),
               config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE)),
           new WorkflowApi(tenantDir, workflows, db.dataSource(), phones, () -> TenantSchema.generate(
-              stepFactories(builtins, plugins)))));
+              stepFactories(builtins, plugins))),
+          new ScoresApi(db.dataSource()), scheduler));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());

@@ -54,6 +54,10 @@ public final class SwitchboardConfig {
   public static final String TENANTS_POLL = "switchboard.tenants.poll-ms";
   public static final String ACTIONS_MAX_ATTEMPTS = "switchboard.actions.max-attempts";
   public static final String ACTIONS_BACKOFF = "switchboard.actions.backoff-ms";
+  public static final String SCHEDULER_ENABLED = "switchboard.scheduler.enabled";
+  public static final String SCHEDULER_INSTANCE_ID = "switchboard.scheduler.instance-id";
+  public static final String SCHEDULER_THREADS = "switchboard.scheduler.threads";
+  public static final String SCHEDULER_CHECKIN = "switchboard.scheduler.cluster-checkin-ms";
 
   /** Keys whose values are never printed. */
   private static final String[] SECRET_MARKERS = {"password", "secret", "token", "key"};

@@ -143,6 +143,34 @@ public final class HubRoutes extends RouteBuilder {
     from("platform-http:/api/v1/schema/tenant" + OPTIONS + "&httpMethodRestrict=GET").routeId("api-schema")
         .process(e -> HttpSupport.json(e, 200, readiness.services().workflowApi().schema()));
 
+    from("platform-http:/api/v1/tenants/{tenant}/contacts/{id}/scores" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-contact-scores")
+        .process(e -> {
+          var services = readiness.services();
+          String tenant = services.readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, services.scoresApi().scores(tenant, segment(e, 5), query(e, "kind"), query(e, "limit"),
+              query(e, "cursor")));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/schedules" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-schedules")
+        .process(e -> {
+          var services = readiness.services();
+          String tenant = services.readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, Map.of("items", scheduler(services).describe(services.readApi().tenant(tenant))));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/schedules/{job}/run" + OPTIONS + "&httpMethodRestrict=POST")
+        .routeId("api-schedule-run")
+        .process(e -> {
+          var services = readiness.services();
+          String tenant = services.readApi().authorize(segment(e, 3), authorization(e));
+          String job = segment(e, 5);
+          scheduler(services).runNow(services.readApi().tenant(tenant), job);
+          HttpSupport.json(e, 202, Map.of("job", job, "status", "triggered",
+              "runs", "/api/v1/tenants/" + tenant + "/schedules"));
+        });
+
     from("platform-http:/api/v1/tenants/{tenant}/contacts/{id}" + OPTIONS + "&httpMethodRestrict=GET")
         .routeId("api-contact")
         .process(e -> {
@@ -150,6 +178,13 @@ public final class HubRoutes extends RouteBuilder {
           String tenant = api.authorize(segment(e, 3), authorization(e));
           HttpSupport.json(e, 200, api.contact(tenant, segment(e, 5)));
         });
+  }
+
+  private static io.switchboard.runtime.scheduling.JobScheduler scheduler(Readiness.Services services) {
+    if (services.scheduler() == null) {
+      throw ApiError.unavailable("scheduler_disabled", "scheduled jobs are off on this hub (switchboard.scheduler.enabled=false)", 60);
+    }
+    return services.scheduler();
   }
 
   private void webhook(Exchange e) {

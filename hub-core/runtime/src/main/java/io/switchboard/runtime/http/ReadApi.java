@@ -62,6 +62,11 @@ public final class ReadApi {
     return owner.id();
   }
 
+  /** The tenant an authorized caller may act on. */
+  public Tenant tenant(String tenantId) {
+    return tenants.get().find(tenantId).orElseThrow(() -> ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "'"));
+  }
+
   /** A page of interactions, newest first. */
   public Map<String, Object> interactions(String tenant, String limitParam, String cursorParam) {
     int limit = parseLimit(limitParam);
@@ -169,7 +174,7 @@ public final class ReadApi {
     return m;
   }
 
-  private static int parseLimit(String s) {
+  static int parseLimit(String s) {
     if (s == null || s.isEmpty()) {
       return DEFAULT_LIMIT;
     }

@@ -3,7 +3,12 @@ package io.switchboard.runtime.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.switchboard.api.Contact;
 import io.switchboard.api.Interaction;
+import io.switchboard.runtime.scoring.Activity;
+import io.switchboard.runtime.scoring.Score;
+import io.switchboard.runtime.scoring.Scoring;
+import io.switchboard.runtime.scoring.Surveys;
 import io.switchboard.runtime.spine.Spine;
+import io.switchboard.runtime.tenant.TenantFile;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.tenant.TenantRegistry;
 import io.switchboard.runtime.util.Ids;
@@ -56,14 +61,16 @@ public final class InteractionWriter {
   private final Duration conversationWindow;
   private final Supplier<TenantRegistry> tenants;
   private final TenantWorkflows workflows;
+  private final Scoring scoring;
 
   public InteractionWriter(DataSource dataSource, PhoneNumbers phones, Duration conversationWindow,
-      Supplier<TenantRegistry> tenants, TenantWorkflows workflows) {
+      Supplier<TenantRegistry> tenants, TenantWorkflows workflows, Scoring scoring) {
     this.dataSource = dataSource;
     this.phones = phones;
     this.conversationWindow = conversationWindow;
     this.tenants = tenants;
     this.workflows = workflows;
+    this.scoring = scoring;
   }
 
   /** One raw record from Kafka: its key, JSON value and where it came from (for dead letters). */
@@ -74,6 +81,9 @@ public final class InteractionWriter {
     final Raw raw;
     final InboundRecord record;
     final Instant at;
+    Tenant tenant;
+    Contact contact;
+    Interaction interaction;
     WorkflowItem item;
     UUID conversationId;
     TenantWorkflows.Ran ran;
@@ -184,16 +194,19 @@ public final class InteractionWriter {
         continue;
       }
       Pending p = new Pending(raw, r);
-      Contact contact = upsertContact(c, r.tenant(), phones.contactAddress(r.from()), p.at);
-      p.conversationId = thread(c, r.tenant(), contact.id(), r.channel(), p.at);
-      Interaction interaction = new Interaction(Ids.newId(), r.tenant(), r.channel(), "inbound", contact.id(),
+      p.tenant = tenant.get();
+      p.contact = upsertContact(c, r.tenant(), phones.contactAddress(r.from()), p.at);
+      p.conversationId = thread(c, r.tenant(), p.contact.id(), r.channel(), p.at);
+      p.interaction = new Interaction(Ids.newId(), r.tenant(), r.channel(), "inbound", p.contact.id(),
           p.conversationId, r.from(), r.to(), r.text(), p.at, r.attributes());
-      p.item = new WorkflowItem(interaction, contact, r.connector(), tenant.get().variables(), Map.of());
       pending.add(p);
     }
     Map<String, List<Pending>> byTenant = new LinkedHashMap<>();
     for (Pending p : pending) {
       byTenant.computeIfAbsent(p.record.tenant(), t -> new ArrayList<>()).add(p);
+    }
+    for (List<Pending> group : byTenant.values()) {
+      prepare(c, group);
     }
     Map<Raw, String> newlyFailed = new HashMap<>();
     List<Pending> toStore = new ArrayList<>();
@@ -220,7 +233,65 @@ public final class InteractionWriter {
       return newlyFailed;
     }
     insert(c, toStore, events);
+    recordScores(c, toStore, events);
     return Map.of();
+  }
+
+  /**
+   * Gives each record of one tenant its workflow item: the contact as the workflow sees it, with
+   * its activity and current scores when the workflow scores contacts (one query for the group),
+   * and a survey answer taken when the record answers the contact's pending NPS survey.
+   */
+  private void prepare(Connection c, List<Pending> group) throws SQLException {
+    Tenant tenant = group.get(0).tenant;
+    Scoring.Models models = scoring.models(tenant);
+    TenantFile.Surveys surveys = tenant.schedules().surveys();
+    Map<UUID, Activity> activity = Map.of();
+    if (models.any()) {
+      Instant until = group.stream().map(p -> p.at).max(Instant::compareTo).orElseThrow();
+      activity = scoring.store().activity(c, tenant.id(), group.stream().map(p -> p.contact.id()).toList(), until);
+    }
+    for (Pending p : group) {
+      Map<String, Object> attributes = new LinkedHashMap<>(p.contact.attributes());
+      Map<String, Object> signals = new LinkedHashMap<>();
+      if (surveys != null) {
+        Optional<Integer> answer = Surveys.parseAnswer(p.record.text());
+        if (answer.isPresent()) {
+          Optional<UUID> survey = Surveys.pending(c, tenant.id(), p.contact.id(), p.at, Duration.ofHours(surveys.answerHours()));
+          if (survey.isPresent()) {
+            Map<String, Object> nps = Surveys.answer(c, tenant.id(), survey.get(), p.contact.id(), answer.get(),
+                p.interaction.id(), p.at);
+            attributes.put("nps", nps);
+            signals.put("survey", Map.of("surveyId", survey.get().toString(), "score", answer.get(),
+                "category", Surveys.category(answer.get())));
+          }
+        }
+      }
+      if (models.any()) {
+        Activity a = activity.getOrDefault(p.contact.id(), Activity.NONE);
+        attributes.put("activity", a.asAttributes(p.at));
+        attributes.put("scores", a.scoresAsAttributes());
+      }
+      Contact contact = new Contact(p.contact.id(), p.contact.phone(), p.contact.email(), p.contact.displayName(), attributes);
+      p.item = new WorkflowItem(p.interaction, contact, p.record.connector(), tenant.variables(), signals);
+    }
+  }
+
+  /** Stores the scores the workflow computed ({@code signals.scores}) in each contact's history. */
+  private void recordScores(Connection c, List<Pending> stored, List<Spine.Message> events) throws SQLException {
+    for (Pending p : stored) {
+      if (!(p.item.signals().get("scores") instanceof Map<?, ?> scores)) {
+        continue;
+      }
+      Scoring.Models models = scoring.models(p.tenant);
+      for (String kind : List.of(Score.LEAD, Score.HEALTH)) {
+        Score s = Score.fromSignal(kind, scores.get(kind));
+        if (s != null) {
+          events.addAll(scoring.store().record(c, p.tenant.id(), p.interaction.contactId(), p.interaction.id(), s,
+              "interaction", p.at, models::alertsFor));
+        }
+      }
+    }
   }
 
   private static InboundRecord parse(Raw raw) {

@@ -38,7 +38,7 @@ public final class Tenant {
 
   /** A tenant without a workflow, for tests and tools. */
   public Tenant(String id, String name, List<String> apiKeys, Map<String, ChannelSettings> channels) {
-    this(new TenantFile(id, name, null, null, List.of(), Map.of(), Map.of(), List.of(), List.of(), null), apiKeys,
+    this(new TenantFile(id, name, null, null, List.of(), Map.of(), Map.of(), List.of(), List.of(), null, null), apiKeys,
         channels, Map.of(), Source.CODE);
   }
 
@@ -81,6 +81,11 @@ public final class Tenant {
   /** The tenant's workflow as declared. */
   public TenantFile.Workflow workflow() {
     return file.workflow();
+  }
+
+  /** The tenant's scheduled jobs as declared. */
+  public TenantFile.Schedules schedules() {
+    return file.schedules();
   }
 
   /** The route templates the tenant runs. */

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param plugins ids of the plugins whose steps the workflow uses
  * @param routes route templates from {@code routes/} to run for this tenant
  * @param workflow what happens to each inbound interaction
+ * @param schedules the tenant's scheduled jobs (health recalculation, stale leads, dead-letter retry, surveys)
  */
 public record TenantFile(
     @JsonProperty(value = "id", required = true)
@@ -73,7 +74,12 @@ public record TenantFile(
 
     @JsonProperty("workflow") @JsonPropertyDescription("What happens to each inbound interaction")
     @Valid
-    Workflow workflow) {
+    Workflow workflow,
+
+    @JsonProperty("schedules")
+    @JsonPropertyDescription("Scheduled jobs, run once across all hub instances (Quartz, clustered): cron expressions in the hub's time zone")
+    @Valid
+    Schedules schedules) {
 
   /** Tenant, plugin, connector and route ids. */
   public static final String ID = "[a-z0-9][a-z0-9-]{0,62}";
@@ -92,6 +98,86 @@ public record TenantFile(
     plugins = plugins == null ? List.of() : plugins;
     routes = routes == null ? List.of() : routes;
     workflow = workflow == null ? new Workflow(List.of(), Map.of()) : workflow;
+    schedules = schedules == null ? Schedules.NONE : schedules;
+  }
+
+  /**
+   * The tenant's scheduled jobs; each is off unless declared.
+   *
+   * @param health recompute every contact's health score with the workflow's {@code score.health} settings
+   * @param staleLeads find leads with no activity for some days and raise a {@code lead.stale} follow-up event
+   * @param deadLetters retry the tenant's interactions dead-lettered because a step failed
+   * @param surveys close idle conversations and send their contact an NPS survey
+   */
+  public record Schedules(
+      @JsonProperty("health") @JsonPropertyDescription("Recompute every contact's health score (uses the workflow's score.health settings)")
+      @Valid Job health,
+      @JsonProperty("staleLeads") @JsonPropertyDescription("Raise lead.stale for leads with no activity for 'days' days")
+      @Valid StaleLeads staleLeads,
+      @JsonProperty("deadLetters") @JsonPropertyDescription("Retry interactions dead-lettered because a step failed")
+      @Valid Job deadLetters,
+      @JsonProperty("surveys") @JsonPropertyDescription("Close conversations idle for 'idleHours' and send an NPS survey")
+      @Valid Surveys surveys) {
+    public static final Schedules NONE = new Schedules(null, null, null, null);
+  }
+
+  /** The cron syntax of Quartz: seconds, minutes, hours, day of month, month, day of week, [year]. */
+  public static final String CRON_HELP = "must be a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. '0 0 3 * * ?'";
+
+  /**
+   * A job that runs on a schedule.
+   *
+   * @param cron when, as a Quartz cron expression
+   */
+  public record Job(
+      @JsonProperty(value = "cron", required = true) @JsonPropertyDescription("When: a Quartz cron expression, e.g. '0 0 3 * * ?' for 03:00 daily")
+      @NotNull(message = "is required: " + CRON_HELP) @Cron String cron) {}
+
+  /**
+   * Stale-lead analysis.
+   *
+   * @param cron when
+   * @param days a lead is stale after this many days without an interaction
+   * @param minScore only leads scoring at least this
+   */
+  public record StaleLeads(
+      @JsonProperty(value = "cron", required = true) @JsonPropertyDescription("When: a Quartz cron expression")
+      @NotNull(message = "is required: " + CRON_HELP) @Cron String cron,
+      @JsonProperty("days") @JsonPropertyDescription("Days without an interaction after which a lead is stale; default 14")
+      @Min(value = 1, message = "must be at least 1") @Max(value = 3650, message = "must be at most 3650") Integer days,
+      @JsonProperty("minScore") @JsonPropertyDescription("Only leads whose lead score is at least this; default 50")
+      @Min(value = 0, message = "must be from 0 to 100") @Max(value = 100, message = "must be from 0 to 100") Integer minScore) {
+    public StaleLeads {
+      days = days == null ? 14 : days;
+      minScore = minScore == null ? 50 : minScore;
+    }
+  }
+
+  /**
+   * NPS surveys after a conversation closes.
+   *
+   * @param cron when to look for idle conversations
+   * @param idleHours a conversation with no message for this long is closed and surveyed
+   * @param text the survey question; the contact answers with a number from 0 to 10
+   * @param answerHours how long after sending a reply counts as the answer
+   */
+  public record Surveys(
+      @JsonProperty(value = "cron", required = true) @JsonPropertyDescription("When to look for idle conversations: a Quartz cron expression")
+      @NotNull(message = "is required: " + CRON_HELP) @Cron String cron,
+      @JsonProperty("idleHours") @JsonPropertyDescription("Hours without a message after which a conversation is closed and surveyed; default 24")
+      @Min(value = 0, message = "must be at least 0") @Max(value = 720, message = "must be at most 720") Integer idleHours,
+      @JsonProperty("text") @JsonPropertyDescription("The question sent; the contact answers 0-10")
+      @Size(max = 1600, message = "must be at most 1600 characters") String text,
+      @JsonProperty("answerHours") @JsonPropertyDescription("Hours after sending during which a 0-10 reply is taken as the answer; default 72")
+      @Min(value = 1, message = "must be at least 1") @Max(value = 720, message = "must be at most 720") Integer answerHours) {
+    public static final String DEFAULT_TEXT =
+        "How likely are you to recommend us to a friend? Reply with a number from 0 (not at all) to 10 (extremely).";
+
+    public Surveys {
+      idleHours = idleHours == null ? 24 : idleHours;
+      text = text == null || text.isBlank() ? DEFAULT_TEXT : text;
+      answerHours = answerHours == null ? 72 : answerHours;
+    }
   }
 
   /** A tenant's plan: a label for now, which conditions and the API can read. */
@@ -190,6 +276,34 @@ public record TenantFile(
     public Workflow {
       steps = steps == null ? List.of() : steps;
       channels = channels == null ? Map.of() : channels;
+    }
+
+    /** Every node, in every variant and branch, that runs the step of this name; in file order. */
+    public List<Node> stepsNamed(String name) {
+      List<Node> out = new java.util.ArrayList<>();
+      collect(steps, name, out);
+      channels.values().forEach(c -> collect(c.steps(), name, out));
+      return out;
+    }
+
+    private static void collect(List<Node> nodes, String name, List<Node> out) {
+      if (nodes == null) {
+        return;
+      }
+      for (Node n : nodes) {
+        if (n == null) {
+          continue;
+        }
+        if (name.equals(n.step())) {
+          out.add(n);
+        }
+        if (n.choice() != null) {
+          if (n.choice().when() != null) {
+            n.choice().when().forEach(b -> collect(b == null ? null : b.steps(), name, out));
+          }
+          collect(n.choice().otherwise(), name, out);
+        }
+      }
     }
   }
 

@@ -65,7 +65,7 @@ class TenantFileParserTest {
           stpes: []
         """)).containsExactly(
         "config/tenants/acme.yaml:2:1: nmae: unknown field 'nmae'; expected one of: apiKeys, channels, id, limits, name, "
-            + "plan, plugins, routes, secrets, workflow",
+            + "plan, plugins, routes, schedules, secrets, workflow",
         "config/tenants/acme.yaml:4:3: workflow.stpes: unknown field 'stpes'; expected one of: channels, steps");
   }
 
@@ -133,5 +133,21 @@ class TenantFileParserTest {
   void anEmptyFileOrAListIsRefused() {
     assertThat(problems("")).containsExactly("config/tenants/acme.yaml: the file is empty; it must declare at least 'id: acme'");
     assertThat(problems("- a\n")).singleElement().asString().contains("must be a map of fields");
+  }
+
+  @Test
+  void schedulesAreCheckedWithQuartzCronSyntax() {
+    assertThat(problems("""
+        id: acme
+        schedules:
+          health: {cron: "0 0 3 * * ?"}
+          staleLeads: {cron: "every day", days: 0}
+        """)).containsExactlyInAnyOrder(
+        "config/tenants/acme.yaml:4:22: schedules.staleLeads.cron: 'every day' is not a cron expression (Illegal characters for"
+            + " this position: 'EVE'); must be a Quartz cron expression (seconds minutes hours day-of-month month day-of-week),"
+            + " e.g. '0 0 3 * * ?'",
+        "config/tenants/acme.yaml:4:41: schedules.staleLeads.days: must be at least 1");
+    assertThat(problems("id: acme\nschedules:\n  surveys: {idleHours: 2}\n")).containsExactly(
+        "config/tenants/acme.yaml:3:12: schedules.surveys.cron: is required");
   }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The steps the hub itself provides, available to every tenant without a plugin: {@code tag},
- * {@code set}, {@code reply}, {@code notify.webhook} and (until the ai-local plugin takes it) {@code ai.sentiment}. They are {@link StepFactory}s like plugin
+ * {@code set}, {@code reply}, {@code notify.webhook}, {@code score.lead}, {@code score.health} and (until the ai-local plugin takes it) {@code ai.sentiment}. They are {@link StepFactory}s like plugin
  * steps (same strict binding, same generated schema), and may also check their configuration
  * against the tenant (a secret it names must exist).
  */
@@ -49,7 +49,8 @@ public final class BuiltinSteps {
   private final Map<String, Builtin<?>> steps = new LinkedHashMap<>();
 
   public BuiltinSteps() {
-    for (Builtin<?> b : List.of(new SentimentStep(), new TagStep(), new SetStep(), new ReplyStep(), new WebhookStep())) {
+    for (Builtin<?> b : List.of(new SentimentStep(), new TagStep(), new SetStep(), new ReplyStep(), new WebhookStep(),
+        new io.switchboard.runtime.scoring.ScoreSteps.Lead(), new io.switchboard.runtime.scoring.ScoreSteps.Health())) {
       steps.put(b.name(), b);
     }
   }
