@@ -162,8 +162,15 @@ public final class WorkflowCompiler {
       cx.problem(path + ".step", "step '" + name + "' comes from plugin '" + ps.pluginId() + "'; add it to 'plugins'");
       return null;
     }
+    JsonNode config;
     try {
-      return new StepRunner.ConfiguredStep(name, create(ps, spec.config()), ps.loader());
+      config = withSecrets(spec.config(), cx.tenant, "");
+    } catch (UnknownSecretException e) {
+      cx.problem(path + ".config" + e.at, e.getMessage());
+      return null;
+    }
+    try {
+      return new StepRunner.ConfiguredStep(name, create(ps, config), ps.loader());
     } catch (StepConfigException e) {
       cx.problem(configPath(path, e.field()), e.problem());
     } catch (IllegalArgumentException e) {
@@ -172,6 +179,57 @@ public final class WorkflowCompiler {
       cx.problem(path + ".step", "plugin '" + ps.pluginId() + "' failed to create the step: " + e);
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern SECRET_REF = java.util.regex.Pattern.compile("\\$\\{secret:([a-z][a-z0-9_-]*)}");
+
+  /**
+   * The configuration with each string value {@code ${secret:NAME}} replaced by the tenant's named
+   * secret, so that a plugin step (an LLM's API key) gets its secret without the file holding it.
+   * The tenant file, and whatever the API shows of it, keep the reference.
+   *
+   * @throws UnknownSecretException when a named secret does not exist
+   */
+  static JsonNode withSecrets(JsonNode config, Tenant tenant, String at) {
+    if (config == null) {
+      return null;
+    }
+    if (config.isTextual()) {
+      var m = SECRET_REF.matcher(config.asText());
+      if (!m.matches()) {
+        return config;
+      }
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(tenant.secret(m.group(1)).orElseThrow(() ->
+          new UnknownSecretException(at, "secret '" + m.group(1) + "' is not one of the tenant's secrets "
+              + new java.util.TreeSet<>(tenant.secretNames()) + "; declare it under 'secrets'")));
+    }
+    if (config.isObject()) {
+      var out = config.deepCopy();
+      var obj = (com.fasterxml.jackson.databind.node.ObjectNode) out;
+      for (var it = config.fields(); it.hasNext(); ) {
+        var e = it.next();
+        obj.set(e.getKey(), withSecrets(e.getValue(), tenant, at + "." + e.getKey()));
+      }
+      return out;
+    }
+    if (config.isArray()) {
+      var arr = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+      for (int i = 0; i < config.size(); i++) {
+        arr.add(withSecrets(config.get(i), tenant, at + "[" + i + "]"));
+      }
+      return arr;
+    }
+    return config;
+  }
+
+  /** A {@code ${secret:NAME}} in a step's configuration that names no secret of the tenant's. */
+  static final class UnknownSecretException extends IllegalArgumentException {
+    final String at;
+
+    UnknownSecretException(String at, String message) {
+      super(message);
+      this.at = at;
+    }
   }
 
   private static String configPath(String nodePath, String field) {

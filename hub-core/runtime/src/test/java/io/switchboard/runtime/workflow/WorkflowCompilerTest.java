@@ -326,4 +326,25 @@ class WorkflowCompilerTest {
     assertThat(problems(w)).singleElement().asString()
         .startsWith("routes[0].template: no route template 'nowhere' in routes/*.camel.yaml");
   }
+
+  @Test
+  void secretReferencesInAPluginStepsConfigurationAreResolvedFromTheTenantsSecrets() throws Exception {
+    io.switchboard.runtime.tenant.Tenant t = new io.switchboard.runtime.tenant.Tenant(
+        new io.switchboard.runtime.tenant.TenantFile("sec", null, null, null, List.of(), Map.of(), Map.of(), List.of(), List.of(),
+            null, null),
+        List.of(), Map.of(), Map.of("openai", "sk-test-123"), new io.switchboard.runtime.tenant.Tenant.Source(null, "", null, null));
+    com.fasterxml.jackson.databind.JsonNode config = io.switchboard.runtime.util.Json.MAPPER.readTree(
+        "{\"apiKey\":\"${secret:openai}\",\"nested\":[{\"k\":\"${secret:openai}\"}],\"plain\":\"x ${secret:openai}\"}");
+    com.fasterxml.jackson.databind.JsonNode resolved = WorkflowCompiler.withSecrets(config, t, "");
+    org.assertj.core.api.Assertions.assertThat(resolved.path("apiKey").asText()).isEqualTo("sk-test-123");
+    org.assertj.core.api.Assertions.assertThat(resolved.path("nested").get(0).path("k").asText()).isEqualTo("sk-test-123");
+    // only whole values are references; the original tree keeps the reference
+    org.assertj.core.api.Assertions.assertThat(resolved.path("plain").asText()).isEqualTo("x ${secret:openai}");
+    org.assertj.core.api.Assertions.assertThat(config.path("apiKey").asText()).isEqualTo("${secret:openai}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorkflowCompiler.withSecrets(
+        io.switchboard.runtime.util.Json.MAPPER.readTree("{\"a\":{\"key\":\"${secret:nope}\"}}"), t, ""))
+        .isInstanceOf(WorkflowCompiler.UnknownSecretException.class)
+        .hasMessageContaining("secret 'nope' is not one of the tenant's secrets [openai]")
+        .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((WorkflowCompiler.UnknownSecretException) e).at).isEqualTo(".a.key"));
+  }
 }
