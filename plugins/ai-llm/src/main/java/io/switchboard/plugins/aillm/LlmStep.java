@@ -100,8 +100,8 @@ final class LlmStep implements Step {
         .permittedNumberOfCallsInHalfOpenState(1)
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
         .build());
-    b.getEventPublisher().onStateTransition(e -> log.warn("ai.llm circuit breaker for model {} at {}: {}",
-        config.model(), config.baseUrl(), e.getStateTransition()));
+    b.getEventPublisher().onStateTransition(e -> log.warn("ai.llm circuit breaker for model {} at {}: {} -> {}",
+        config.model(), config.baseUrl(), e.getStateTransition().getFromState(), e.getStateTransition().getToState()));
     return b;
   }
 
@@ -138,66 +138,78 @@ final class LlmStep implements Step {
     try {
       for (StepExecution e : executions) {
         Map<String, String> values = values(e);
-        KbSignal kb = KbSignal.from(e.signals().get(KbSignal.NAME));
-        Pending p = new Pending(e, values, kb);
+        Pending p = new Pending(e, values, KbSignal.from(e.signals().get(KbSignal.NAME)));
         pending.add(p);
         if (breaker.tryAcquirePermission()) {
           p.call = new Call(system.render(values), prompt.render(values));
           p.future = workers.submit(p.call);
+        } else {
+          p.reason = "circuit_open";
         }
       }
       for (Pending p : pending) {
-        Map<String, Object> signal = p.call == null ? fallback(p, "circuit_open", started) : collect(p, deadline, started);
-        p.execution.putSignal(SIGNAL, signal);
+        await(p, deadline, started, pending);
+      }
+      for (Pending p : pending) {
+        p.execution.putSignal(SIGNAL, p.text != null ? signal(p.text, "llm", p.elapsedNanos, null)
+            : fallback(p, p.reason, started));
       }
     } finally {
       // Interrupted by the hub (or a bug): nothing of this batch may keep running or hold the breaker.
-      for (Pending p : pending) {
-        if (p.call != null && !p.settled) {
-          p.future.cancel(true);
-          settle(p, System.nanoTime() - started, new CancellationException("step interrupted"));
-        }
-      }
+      expire(pending, started, new CancellationException("step interrupted"));
     }
   }
 
-  /** Waits for one call until the deadline; its signal, from the model or the fallback. */
-  private Map<String, Object> collect(Pending p, long deadline, long started) throws InterruptedException {
-    String reason;
+  /** Waits for one call until the deadline and settles it; past the deadline, expires the whole batch. */
+  private void await(Pending p, long deadline, long started, List<Pending> batch) throws InterruptedException {
+    if (p.call == null || p.settled) {
+      return;
+    }
     try {
       String text = p.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      long elapsed = System.nanoTime() - started;
-      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
       p.settled = true;
-      record("success", elapsed);
-      return signal(text.strip(), "llm", elapsed, null);
+      p.elapsedNanos = System.nanoTime() - started;
+      p.text = text.strip();
+      breaker.onSuccess(p.elapsedNanos, TimeUnit.NANOSECONDS);
+      record("success", p.elapsedNanos);
     } catch (TimeoutException e) {
-      p.future.cancel(true);
-      settle(p, System.nanoTime() - started, e);
-      reason = "timeout";
+      expire(batch, started, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Error err) {
         throw err;
       }
       settle(p, System.nanoTime() - started, cause);
-      reason = reason(cause);
     }
-    return fallback(p, reason, started);
   }
 
   /**
-   * Tells the breaker how an unfinished call ended: a failure if it had started, nothing (its
-   * permission back) if it never left the queue.
+   * Ends every unsettled call of the batch: first those still queued, which never start (so that a
+   * worker freed by a cancellation does not pick one up), then the running ones, interrupted.
    */
+  private void expire(List<Pending> batch, long started, Throwable why) {
+    for (Pending p : batch) {
+      if (p.call != null && !p.settled && p.call.abandon()) {
+        p.settled = true;
+        p.reason = reason(why);
+        p.future.cancel(false);
+        breaker.releasePermission();
+      }
+    }
+    for (Pending p : batch) {
+      if (p.call != null && !p.settled) {
+        p.future.cancel(true);
+        settle(p, System.nanoTime() - started, why);
+      }
+    }
+  }
+
+  /** Records a started call that failed, with the breaker and the metrics. */
   private void settle(Pending p, long elapsed, Throwable failure) {
     p.settled = true;
-    if (p.call.abandon()) {
-      breaker.releasePermission();
-      return;
-    }
+    p.reason = reason(failure);
     breaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-    record("timeout".equals(reason(failure)) ? "timeout" : "error", elapsed);
+    record(p.reason.equals("timeout") ? "timeout" : "error", elapsed);
   }
 
   private void record(String outcome, long elapsedNanos) {
@@ -295,6 +307,10 @@ final class LlmStep implements Step {
     Call call;
     Future<String> future;
     boolean settled;
+    /** The model's text, when it answered; else why not. */
+    String text;
+    String reason;
+    long elapsedNanos;
 
     Pending(StepExecution execution, Map<String, String> values, KbSignal kb) {
       this.execution = execution;
