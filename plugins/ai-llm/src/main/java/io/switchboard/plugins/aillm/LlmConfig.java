@@ -28,6 +28,8 @@ public record LlmConfig(
     Integer maxTokens,
     @JsonPropertyDescription("Sampling temperature, 0 to 2; default 0.2")
     Double temperature,
+    @JsonPropertyDescription("How many calls of a batch run at once; a batch has timeoutMs in all, so raise it for large batches against a slow model; default 8")
+    Integer concurrency,
     @JsonPropertyDescription("When to stop calling a failing model for a while; one breaker per tenant workflow")
     CircuitBreaker circuitBreaker,
     @JsonPropertyDescription("What to answer when the model does not: kb (the knowledge base's confident answer, else fallbackText; the default in reply mode), template (fallbackText), none (no text; the default in summary mode)")
@@ -44,6 +46,7 @@ public record LlmConfig(
   public static final int DEFAULT_TIMEOUT_MS = 3000;
   public static final int DEFAULT_MAX_TOKENS = 200;
   public static final double DEFAULT_TEMPERATURE = 0.2;
+  public static final int DEFAULT_CONCURRENCY = 8;
 
   static final String REPLY_SYSTEM = "You are a customer-support agent answering on {{channel}}. Write one short,"
       + " friendly reply to the customer, in their language, in at most three sentences. Use the knowledge-base"
@@ -64,6 +67,7 @@ public record LlmConfig(
     timeoutMs = timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs;
     maxTokens = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
     temperature = temperature == null ? DEFAULT_TEMPERATURE : temperature;
+    concurrency = concurrency == null ? DEFAULT_CONCURRENCY : concurrency;
     circuitBreaker = circuitBreaker == null ? new CircuitBreaker(null, null, null) : circuitBreaker;
     fallback = fallback == null ? (summary ? FALLBACK_NONE : FALLBACK_KB) : fallback;
   }
@@ -94,7 +98,7 @@ public record LlmConfig(
     return "LlmConfig[mode=" + mode + ", baseUrl=" + baseUrl + ", model=" + model
         + ", apiKey=" + (apiKey == null || apiKey.isEmpty() ? "(none)" : "(set)")
         + ", timeoutMs=" + timeoutMs + ", maxTokens=" + maxTokens + ", temperature=" + temperature
-        + ", circuitBreaker=" + circuitBreaker + ", fallback=" + fallback + ", system=" + system
+        + ", concurrency=" + concurrency + ", circuitBreaker=" + circuitBreaker + ", fallback=" + fallback + ", system=" + system
         + ", prompt=" + prompt + ", fallbackText=" + fallbackText + "]";
   }
 }

@@ -37,9 +37,12 @@ import org.slf4j.Logger;
  *       and falls back with {@code timeout}; one still queued never starts. LangChain4j's own
  *       connect and read timeouts are {@code timeoutMs} too, so a worker thread is free again soon
  *       after even if the HTTP client ignored the interrupt.
- *   <li><b>Concurrency.</b> Calls run on the step's own pool of at most {@value #MAX_CONCURRENT}
+ *   <li><b>Concurrency.</b> Calls run on the step's own pool of at most {@code concurrency} (8)
  *       threads, so a batch of 64 against a hanging server takes about {@code timeoutMs}, not 64
- *       times it. Idle threads end after {@value #IDLE_SECONDS} s.
+ *       times it. Because the batch has {@code timeoutMs} in all, a healthy model answering in
+ *       {@code L} ms gets about {@code concurrency * timeoutMs / L} calls of a batch through; the
+ *       rest fall back with {@code timeout} (raise {@code concurrency} for large batches). Idle
+ *       threads end after {@value #IDLE_SECONDS} s.
  *   <li><b>Circuit breaker.</b> One per step, that is per tenant workflow (Resilience4j,
  *       count-based over the last {@code max(minimumCalls, 20)} calls; errors and timeouts are
  *       failures). While it is open the step falls back with {@code circuit_open} at once, without
@@ -54,7 +57,6 @@ import org.slf4j.Logger;
 final class LlmStep implements Step {
 
   static final String SIGNAL = "llm";
-  static final int MAX_CONCURRENT = 8;
   static final int IDLE_SECONDS = 30;
   static final int MIN_SLIDING_WINDOW = 20;
 
@@ -84,7 +86,7 @@ final class LlmStep implements Step {
     this.log = log;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
     this.breaker = breaker(config);
-    this.workers = new ThreadPoolExecutor(MAX_CONCURRENT, MAX_CONCURRENT, IDLE_SECONDS, TimeUnit.SECONDS,
+    this.workers = new ThreadPoolExecutor(config.concurrency(), config.concurrency(), IDLE_SECONDS, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), threads());
     this.workers.allowCoreThreadTimeOut(true);
   }
@@ -127,7 +129,7 @@ final class LlmStep implements Step {
   }
 
   /**
-   * Starts every call of the batch at once (up to {@value #MAX_CONCURRENT} running), then collects
+   * Starts every call of the batch at once (up to {@code concurrency} running), then collects
    * each by the batch's deadline. Executions are read and written on the calling thread only.
    */
   @Override

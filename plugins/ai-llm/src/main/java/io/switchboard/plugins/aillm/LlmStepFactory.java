@@ -45,6 +45,7 @@ public class LlmStepFactory implements StepFactory<LlmConfig> {
   static final int MAX_TIMEOUT_MS = 60_000;
   static final int MAX_MAX_TOKENS = 32_768;
   static final long MAX_OPEN_MS = 3_600_000;
+  static final int MAX_CONCURRENCY = 64;
 
   private static final Set<String> MODES = Set.of(LlmConfig.REPLY, LlmConfig.SUMMARY);
   private static final Set<String> FALLBACKS = Set.of(LlmConfig.FALLBACK_KB, LlmConfig.FALLBACK_TEMPLATE,
@@ -91,6 +92,7 @@ public class LlmStepFactory implements StepFactory<LlmConfig> {
     if (!(t >= 0 && t <= 2)) {
       throw new IllegalArgumentException("temperature: must be between 0 and 2, got " + t);
     }
+    range("concurrency", config.concurrency(), 1, MAX_CONCURRENCY);
     LlmConfig.CircuitBreaker cb = config.circuitBreaker();
     double rate = cb.failureRateThreshold();
     if (!(rate > 0 && rate <= 100)) {
@@ -111,8 +113,8 @@ public class LlmStepFactory implements StepFactory<LlmConfig> {
     PromptTemplate fallbackText = hasFallbackText ? PromptTemplate.parse("fallbackText", config.fallbackText()) : null;
 
     LlmConfig normalised = new LlmConfig(config.mode(), baseUrl, config.model().strip(), config.apiKey(),
-        config.system(), config.prompt(), config.timeoutMs(), config.maxTokens(), config.temperature(), cb,
-        config.fallback(), config.fallbackText());
+        config.system(), config.prompt(), config.timeoutMs(), config.maxTokens(), config.temperature(), config.concurrency(),
+        cb, config.fallback(), config.fallbackText());
     LlmStep step = new LlmStep(normalised, system, prompt, fallbackText, clients.apply(normalised),
         context.metrics(), log);
     log.info("ai.llm step: mode {}, model {} at {}, timeout {} ms, fallback {}", config.mode(), normalised.model(),

@@ -217,13 +217,13 @@ class LlmStepTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     assertThat(signals).hasSize(20).allSatisfy(s -> assertThat(llm(s)).containsEntry("fallbackReason", "timeout")
         .containsEntry("source", "none"));
-    // At most MAX_CONCURRENT calls ever reached the server; the rest never left the queue.
-    assertThat(stub.calls()).isBetween(1, LlmStep.MAX_CONCURRENT);
+    // At most `concurrency` calls ever reached the server; the rest never left the queue.
+    assertThat(stub.calls()).isBetween(1, LlmConfig.DEFAULT_CONCURRENCY);
   }
 
   @Test
   void aBatchGivesEachInteractionItsOwnAnswer() throws Exception {
-    step.configure(config("prompt", "{{text}}"));
+    step.configure(config("prompt", "{{text}}", "concurrency", 2));
     List<Map<String, Object>> signals = step.runBatch(List.of(
         interaction().text("one").build(), interaction().text("two").build(), interaction().text("three").build()));
 
@@ -262,6 +262,7 @@ class LlmStepTest {
     assertError(config("apiKey", KEY + "\n"), "apiKey: must not contain whitespace");
     assertError(config("timeoutMs", 0), "timeoutMs: must be between 1 and 60000, got 0");
     assertError(config("maxTokens", -1), "maxTokens: must be between 1 and 32768, got -1");
+    assertError(config("concurrency", 65), "concurrency: must be between 1 and 64, got 65");
     assertError(config("temperature", 3.0), "temperature: must be between 0 and 2, got 3.0");
     assertError(config("circuitBreaker", Map.of("failureRateThreshold", 0)), "circuitBreaker.failureRateThreshold:");
     assertError(config("circuitBreaker", Map.of("minimumCalls", 0)), "circuitBreaker.minimumCalls: must be between");
@@ -295,7 +296,8 @@ class LlmStepTest {
     seen.add(step.run("hello"));
     stub.hangs();
     seen.add(step.run("hello"));
-    seen.add(new LlmConfig(null, "https://api.openai.com/v1", "m", KEY, null, null, null, null, null, null, null, null));
+    seen.add(new LlmConfig(null, "https://api.openai.com/v1", "m", KEY, null, null, null, null, null, null, null, null,
+        null));
 
     assertThat(seen.toString()).doesNotContain(KEY).contains("error: http 401", "error: http 400", "timeout");
     assertThat(context.logged()).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(KEY));
