@@ -154,6 +154,9 @@ public class LlmStepFactory implements StepFactory<LlmConfig> {
       throw new IllegalArgumentException("apiKey: required; give it as a secret reference, e.g. apiKey: ${secret:openai}"
           + " (for a server without keys, any non-empty value)");
     }
+    if (key.startsWith("${")) {
+      throw new IllegalArgumentException("apiKey: is an unresolved reference; name a secret the tenant file defines");
+    }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c)) {

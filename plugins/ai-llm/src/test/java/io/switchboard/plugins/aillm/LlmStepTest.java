@@ -260,6 +260,7 @@ class LlmStepTest {
     assertError(config("model", " "), "model: give the model name");
     assertError(config("apiKey", null), "apiKey: required");
     assertError(config("apiKey", KEY + "\n"), "apiKey: must not contain whitespace");
+    assertError(config("apiKey", "${secret:openai}"), "apiKey: is an unresolved reference");
     assertError(config("timeoutMs", 0), "timeoutMs: must be between 1 and 60000, got 0");
     assertError(config("maxTokens", -1), "maxTokens: must be between 1 and 32768, got -1");
     assertError(config("concurrency", 65), "concurrency: must be between 1 and 64, got 65");
