@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.KnowledgeDocument;
 import io.switchboard.api.Passage;
 import io.switchboard.runtime.http.ApiError;
+import io.switchboard.runtime.http.JsonBodies;
 import io.switchboard.runtime.http.ReadApi;
-import io.switchboard.runtime.util.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,16 +73,16 @@ public final class KnowledgeApi {
     String source;
     String text;
     if (type.isEmpty() || type.startsWith("application/json")) {
-      JsonNode req = object(body, "{\"title\": \"Password reset\", \"text\": \"# Password reset\\n...\"}");
+      JsonNode req = JsonBodies.object(body, "{\"title\": \"Password reset\", \"text\": \"# Password reset\\n...\"}");
       for (var it = req.fieldNames(); it.hasNext(); ) {
         String f = it.next();
         if (!Set.of("title", "text", "source").contains(f)) {
           throw ApiError.badRequest("unknown_field", "unknown field '" + f + "'; a document takes title, text and source");
         }
       }
-      text = string(req, "text", true);
-      title = string(req, "title", false);
-      source = string(req, "source", false);
+      text = JsonBodies.text(req, "text", true);
+      title = JsonBodies.text(req, "title", false);
+      source = JsonBodies.text(req, "source", false);
     } else if (type.startsWith("text/")) {
       text = utf8(body);
       title = titleParam;
@@ -164,14 +164,14 @@ public final class KnowledgeApi {
 
   /** {@code POST .../kb/search}: {@code {"query": "...", "k": 5}} to the passages found, best first. */
   public Map<String, Object> search(String tenant, byte[] body) {
-    JsonNode req = object(body, "{\"query\": \"how do I reset my password\", \"k\": 3}");
+    JsonNode req = JsonBodies.object(body, "{\"query\": \"how do I reset my password\", \"k\": 3}");
     for (var it = req.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!Set.of("query", "k").contains(f)) {
         throw ApiError.badRequest("unknown_field", "unknown field '" + f + "'; a search takes query and k");
       }
     }
-    String query = string(req, "query", true);
+    String query = JsonBodies.text(req, "query", true);
     if (query.length() > MAX_QUERY) {
       throw ApiError.badRequest("invalid_field", "'query' is longer than " + MAX_QUERY + " characters");
     }
@@ -223,33 +223,6 @@ public final class KnowledgeApi {
       throw ApiError.badRequest("invalid_document_id", "document ids are 1 to 128 letters, digits, '.', '_' and '-',"
           + " starting with a letter or digit; got '" + id + "'");
     }
-  }
-
-  private static JsonNode object(byte[] body, String example) {
-    JsonNode req;
-    try {
-      req = Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
-      throw ApiError.badRequest("malformed_json", "the body must be a JSON object: " + e.getMessage());
-    }
-    if (req == null || !req.isObject()) {
-      throw ApiError.badRequest("malformed_json", "the body must be a JSON object such as " + example);
-    }
-    return req;
-  }
-
-  private static String string(JsonNode req, String field, boolean required) {
-    JsonNode n = req.get(field);
-    if (n == null || n.isNull()) {
-      if (required) {
-        throw ApiError.badRequest("missing_field", "'" + field + "' is required");
-      }
-      return null;
-    }
-    if (!n.isTextual() || (required && n.textValue().isBlank())) {
-      throw ApiError.badRequest("invalid_field", "'" + field + "' must be a " + (required ? "non-empty " : "") + "string");
-    }
-    return n.textValue();
   }
 
   private static String utf8(byte[] body) {

@@ -120,23 +120,8 @@ final class Chunker {
         pieces.addAll(splitLong(p));
       }
     }
-    StringBuilder chunk = new StringBuilder();
-    int words = 0;
-    for (String piece : pieces) {
-      int w = words(piece);
-      if (words > 0 && words + w > MAX_WORDS) {
-        out.add(chunk(doc, heading, chunk.toString()));
-        chunk.setLength(0);
-        words = 0;
-      }
-      if (chunk.length() > 0) {
-        chunk.append("\n\n");
-      }
-      chunk.append(piece);
-      words += w;
-    }
-    if (words > 0) {
-      out.add(chunk(doc, heading, chunk.toString()));
+    for (String body : pack(pieces, "\n\n", MAX_WORDS)) {
+      out.add(chunk(doc, heading, body));
     }
   }
 
@@ -145,27 +130,35 @@ final class Chunker {
    * about equal length, so that the last run is not a stub.
    */
   private static List<String> splitLong(String paragraph) {
-    List<String> out = new ArrayList<>();
-    StringBuilder run = new StringBuilder();
     int total = words(paragraph);
     int runs = (int) Math.ceil(total / (MAX_WORDS * 0.85));
-    int target = (total + runs - 1) / runs;
-    int words = 0;
+    List<String> sentences = new ArrayList<>();
     for (String sentence : SENTENCE_END.split(paragraph)) {
-      List<String> parts = words(sentence) <= MAX_WORDS ? List.of(sentence) : byWords(sentence);
-      for (String s : parts) {
-        int w = words(s);
-        if (words > 0 && (words >= target || words + w > MAX_WORDS)) {
-          out.add(run.toString());
-          run.setLength(0);
-          words = 0;
-        }
-        if (run.length() > 0) {
-          run.append(' ');
-        }
-        run.append(s);
-        words += w;
+      sentences.addAll(words(sentence) <= MAX_WORDS ? List.of(sentence) : byWords(sentence));
+    }
+    return pack(sentences, " ", (total + runs - 1) / runs);
+  }
+
+  /**
+   * Pieces joined into runs, in order: a run ends once it has {@code target} words or when the
+   * next piece would take it past MAX_WORDS.
+   */
+  private static List<String> pack(List<String> pieces, String separator, int target) {
+    List<String> out = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    int words = 0;
+    for (String piece : pieces) {
+      int w = words(piece);
+      if (words > 0 && (words >= target || words + w > MAX_WORDS)) {
+        out.add(run.toString());
+        run.setLength(0);
+        words = 0;
       }
+      if (run.length() > 0) {
+        run.append(separator);
+      }
+      run.append(piece);
+      words += w;
     }
     if (words > 0) {
       out.add(run.toString());

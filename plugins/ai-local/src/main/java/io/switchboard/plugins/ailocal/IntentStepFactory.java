@@ -202,23 +202,13 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
     /** The batch's texts embedded together ({@link BatchEmbedder#embed}) and scored four at a time. */
     @Override
     public void runBatch(List<? extends StepExecution> executions) {
-      List<String> texts = new ArrayList<>(executions.size());
-      List<StepExecution> toEmbed = new ArrayList<>(executions.size());
-      for (StepExecution e : executions) {
-        String text = e.interaction().text();
-        if (text.isBlank()) {
-          e.putSignal(SIGNAL, blank());
-        } else {
-          texts.add(text);
-          toEmbed.add(e);
-        }
-      }
-      if (texts.isEmpty()) {
+      TextBatch batch = TextBatch.of(executions, e -> e.putSignal(SIGNAL, blank()));
+      if (batch.isEmpty()) {
         return;
       }
-      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(texts)), k);
+      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(batch.texts())), k);
       for (int i = 0; i < ranked.size(); i++) {
-        toEmbed.get(i).putSignal(SIGNAL, signal(ranked.get(i)));
+        batch.executions().get(i).putSignal(SIGNAL, signal(ranked.get(i)));
       }
     }
 

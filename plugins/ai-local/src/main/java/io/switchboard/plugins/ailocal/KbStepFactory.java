@@ -151,23 +151,13 @@ public class KbStepFactory implements StepFactory<KbConfig> {
 
     @Override
     public void runBatch(List<? extends StepExecution> executions) {
-      List<String> texts = new ArrayList<>(executions.size());
-      List<StepExecution> toEmbed = new ArrayList<>(executions.size());
-      for (StepExecution e : executions) {
-        String text = e.interaction().text();
-        if (text.isBlank()) {
-          e.putSignal(SIGNAL, signal(text, List.of()));
-        } else {
-          texts.add(text);
-          toEmbed.add(e);
-        }
-      }
-      if (texts.isEmpty()) {
+      TextBatch batch = TextBatch.of(executions, e -> e.putSignal(SIGNAL, signal(e.interaction().text(), List.of())));
+      if (batch.isEmpty()) {
         return;
       }
-      float[][] queries = embedder.embed(texts);
+      float[][] queries = embedder.embed(batch.texts());
       for (int i = 0; i < queries.length; i++) {
-        StepExecution e = toEmbed.get(i);
+        StepExecution e = batch.executions().get(i);
         List<Passage> found = new ArrayList<>(own.search(queries[i], topK));
         found.addAll(shared.search(e.interaction().tenantId(), queries[i], topK));
         found.sort(Comparator.comparingDouble(Passage::score).reversed());
@@ -178,7 +168,7 @@ public class KbStepFactory implements StepFactory<KbConfig> {
           }
           kept.add(p);
         }
-        e.putSignal(SIGNAL, signal(texts.get(i), kept));
+        e.putSignal(SIGNAL, signal(batch.texts().get(i), kept));
       }
     }
 
