@@ -172,7 +172,11 @@ public final class KnowledgeService implements AutoCloseable {
     }
   }
 
-  /** Pushes the rows changed since the last poll (by another hub, or missed) to the indexes. */
+  /**
+   * Pushes the rows changed since the last poll (by another hub, or missed) to the indexes. The
+   * overlap re-reads recent rows every time, so it reads their versions only, and a text only for a
+   * version the indexes do not have yet.
+   */
   void poll() throws SQLException {
     if (indexes.isEmpty()) {
       return;
@@ -180,26 +184,43 @@ public final class KnowledgeService implements AutoCloseable {
     Instant since = lastSeen.minus(POLL_OVERLAP);
     List<Object[]> changed = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "select tenant_id, document_id, title, source, text, updated_at, deleted from kb_documents"
-            + " where updated_at > ? order by updated_at")) {
+        "select tenant_id, document_id, updated_at from kb_documents where updated_at > ? order by updated_at")) {
       ps.setTimestamp(1, Timestamp.from(since.isBefore(Instant.EPOCH) ? Instant.EPOCH : since));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          changed.add(new Object[] {rs.getString(1), new KnowledgeDocument(rs.getString(2), rs.getString(3),
-              rs.getString(4), rs.getString(5)), rs.getTimestamp(6).toInstant(), rs.getBoolean(7)});
+          changed.add(new Object[] {rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()});
         }
       }
     }
     for (Object[] row : changed) {
       String tenant = (String) row[0];
-      KnowledgeDocument doc = (KnowledgeDocument) row[1];
+      String id = (String) row[1];
       Instant at = (Instant) row[2];
-      try {
-        push(tenant, doc, (Boolean) row[3], at);
+      if (!isNewer(tenant, id, at)) {
+        continue;
+      }
+      try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+          "select title, source, text, updated_at, deleted from kb_documents where tenant_id = ? and document_id = ?")) {
+        ps.setString(1, tenant);
+        ps.setString(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            // the row as it is now, which may be newer still
+            push(tenant, new KnowledgeDocument(id, rs.getString(1), rs.getString(2), rs.getString(3)), rs.getBoolean(5),
+                rs.getTimestamp(4).toInstant());
+          }
+        }
       } catch (RuntimeException e) {
-        LOG.warn("Knowledge index refused document {} of tenant {}: {}", doc.id(), tenant, e.toString());
+        LOG.warn("Knowledge index refused document {} of tenant {}: {}", id, tenant, e.toString());
       }
       lastSeen = lastSeen.isAfter(at) ? lastSeen : at;
+    }
+  }
+
+  private boolean isNewer(String tenant, String id, Instant version) {
+    synchronized (pushLock) {
+      Instant have = applied.get(key(tenant, id));
+      return have == null || version.isAfter(have);
     }
   }
 
@@ -210,9 +231,7 @@ public final class KnowledgeService implements AutoCloseable {
    */
   private void push(String tenant, KnowledgeDocument doc, boolean deleted, Instant version) {
     synchronized (pushLock) {
-      String key = key(tenant, doc.id());
-      Instant have = applied.get(key);
-      if (have != null && !version.isAfter(have)) {
+      if (!isNewer(tenant, doc.id(), version)) {
         return;
       }
       for (KnowledgeIndex index : indexes) {
@@ -225,7 +244,7 @@ public final class KnowledgeService implements AutoCloseable {
           return null;
         });
       }
-      applied.put(key, version);
+      applied.put(key(tenant, doc.id()), version);
     }
   }
 
