@@ -44,6 +44,23 @@ public final class Readiness {
     this.services = s;
   }
 
+  /** Services of optional features (the knowledge base), by type, published once they are up. */
+  private final Map<Class<?>, Object> extras = new java.util.concurrent.ConcurrentHashMap<>();
+
+  <T> void publish(Class<T> type, T service) {
+    extras.put(type, service);
+  }
+
+  /** A feature's service, or the same 503 as {@link #services()} while it is not up. */
+  public <T> T service(Class<T> type) {
+    Object s = extras.get(type);
+    if (s == null) {
+      services();
+      throw ApiError.unavailable("not_ready", "the hub is starting; retry in a few seconds", 5);
+    }
+    return type.cast(s);
+  }
+
   void fail(String reason) {
     this.failure = reason;
   }

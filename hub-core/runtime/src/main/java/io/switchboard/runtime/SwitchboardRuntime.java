@@ -201,6 +201,15 @@ public final class SwitchboardRuntime implements AutoCloseable {
         scheduler = s;
       }
 
+      // The knowledge base: documents in PostgreSQL, searched by the plugins' KnowledgeIndex extensions.
+      io.switchboard.runtime.kb.KnowledgeService knowledge = track(new io.switchboard.runtime.kb.KnowledgeService(
+          db.dataSource(), () -> plugins.extensions(io.switchboard.api.KnowledgeIndex.class),
+          Duration.ofMillis(config.intValue(io.switchboard.runtime.kb.KnowledgeService.POLL_MS))));
+      plugins.onChange(knowledge::pluginsChanged);
+      knowledge.start();
+      readiness.publish(io.switchboard.runtime.kb.KnowledgeApi.class, new io.switchboard.runtime.kb.KnowledgeApi(
+          knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES)));
+
       readiness.publish(new Readiness.Services(
           new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
               config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY)),

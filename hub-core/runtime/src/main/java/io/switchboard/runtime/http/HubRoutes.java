@@ -178,6 +178,72 @@ public final class HubRoutes extends RouteBuilder {
           String tenant = api.authorize(segment(e, 3), authorization(e));
           HttpSupport.json(e, 200, api.contact(tenant, segment(e, 5)));
         });
+
+    // The knowledge base (io.switchboard.runtime.kb.KnowledgeApi), with the read API's tenant keys.
+    from("platform-http:/api/v1/tenants/{tenant}/kb/documents" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-kb-documents")
+        .process(e -> {
+          String tenant = readiness.services().readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, knowledge().list(tenant, query(e, "limit"), query(e, "cursor")));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/kb/documents/{id}?useBodyHandler=false").routeId("api-kb-document")
+        .process(e -> {
+          var kb = knowledge();
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          String id = segment(e, 6);
+          switch (req.method().name()) {
+            case "PUT" -> {
+              byte[] body;
+              try {
+                body = RawBody.read(req, kb.maxBodyBytes(), 60_000);
+              } catch (ApiError tooLarge) {
+                throw tooLarge.status() == 413 ? kb.tooLarge("more than " + kb.maxBodyBytes()) : tooLarge;
+              }
+              var put = kb.put(tenant, id, req.getHeader("Content-Type"), req.getParam("title"), req.getParam("source"), body);
+              HttpSupport.json(e, put.getKey(), put.getValue());
+            }
+            case "GET" -> {
+              req.resume();
+              HttpSupport.json(e, 200, kb.get(tenant, id));
+            }
+            case "DELETE" -> {
+              req.resume();
+              kb.delete(tenant, id);
+              HttpSupport.reply(e, 204, "application/json", "");
+            }
+            default -> {
+              req.handler(chunk -> { });
+              req.resume();
+              throw new ApiError(405, "method_not_allowed", "use PUT, GET or DELETE on a knowledge-base document");
+            }
+          }
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/kb/search?useBodyHandler=false&httpMethodRestrict=POST")
+        .routeId("api-kb-search")
+        .process(e -> {
+          var kb = knowledge();
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          HttpSupport.json(e, 200, kb.search(tenant, RawBody.read(req, io.switchboard.runtime.kb.KnowledgeApi.MAX_SEARCH_BODY, 30_000)));
+        });
+  }
+
+  private io.switchboard.runtime.kb.KnowledgeApi knowledge() {
+    return readiness.service(io.switchboard.runtime.kb.KnowledgeApi.class);
+  }
+
+  /** The read API's tenant check on a paused request; a refused client's upload is drained so it reads the refusal. */
+  private String authorizeTenant(io.vertx.core.http.HttpServerRequest req, String tenant) {
+    try {
+      return readiness.services().readApi().authorize(tenant, req.getHeader("Authorization"));
+    } catch (ApiError refused) {
+      req.handler(chunk -> { });
+      req.resume();
+      throw refused;
+    }
   }
 
   private static io.switchboard.runtime.scheduling.JobScheduler scheduler(Readiness.Services services) {

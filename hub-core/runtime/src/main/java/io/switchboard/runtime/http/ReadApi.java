@@ -174,7 +174,8 @@ public final class ReadApi {
     return m;
   }
 
-  static int parseLimit(String s) {
+  /** A {@code limit} query parameter: {@value #DEFAULT_LIMIT} when absent, else 1 to {@value #MAX_LIMIT} (400 otherwise). */
+  public static int parseLimit(String s) {
     if (s == null || s.isEmpty()) {
       return DEFAULT_LIMIT;
     }

@@ -90,16 +90,7 @@ public final class WorkflowApi {
   public Map<String, Object> dryRun(String tenantId, byte[] body) throws InterruptedException {
     Tenant t = directory.registry().find(tenantId)
         .orElseThrow(() -> ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "' on this hub"));
-    JsonNode req;
-    try {
-      req = Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
-      throw ApiError.badRequest("malformed_json", "the body must be a JSON object: " + e.getMessage());
-    }
-    if (req == null || !req.isObject()) {
-      throw ApiError.badRequest("malformed_json", "the body must be a JSON object such as "
-          + "{\"channel\":\"sms\",\"from\":\"+15551230001\",\"text\":\"I want a refund\"}");
-    }
+    JsonNode req = JsonBodies.object(body, "{\"channel\":\"sms\",\"from\":\"+15551230001\",\"text\":\"I want a refund\"}");
     for (var it = req.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!List.of("channel", "connector", "from", "to", "text", "attributes", "contact").contains(f)) {
@@ -150,17 +141,7 @@ public final class WorkflowApi {
   private record Lookup(Contact contact, boolean known) {}
 
   private static String text(JsonNode req, String field, boolean required) {
-    JsonNode n = req.get(field);
-    if (n == null || n.isNull()) {
-      if (required) {
-        throw ApiError.badRequest("missing_field", "'" + field + "' is required");
-      }
-      return null;
-    }
-    if (!n.isTextual() || n.textValue().isBlank()) {
-      throw ApiError.badRequest("invalid_field", "'" + field + "' must be a non-empty string");
-    }
-    return n.textValue();
+    return JsonBodies.text(req, field, required);
   }
 
   /** The stored contact with this address (read only), with the sample's fields laid over it. */

@@ -361,6 +361,21 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     }
   }
 
+  /**
+   * The extensions of {@code type} the started plugins provide (such as the knowledge indexes), in
+   * plugin order. A plugin's extensions are new instances after it restarts. Call into them through
+   * {@link PluginCalls#call}.
+   */
+  public synchronized <T> List<T> extensions(Class<T> type) {
+    List<T> out = new ArrayList<>();
+    if (manager != null) {
+      for (PluginWrapper p : manager.getStartedPlugins()) {
+        out.addAll(manager.getExtensions(type, p.getPluginId()));
+      }
+    }
+    return out;
+  }
+
   public Optional<ChannelConnector> connector(String id) {
     return Optional.ofNullable(connectors.get(id));
   }

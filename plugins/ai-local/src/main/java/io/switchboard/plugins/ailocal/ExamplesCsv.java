@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads intent examples from CSV (RFC 4180: comma-separated, fields optionally in double quotes,
- * {@code ""} for a quote inside one, UTF-8) with a header naming the columns {@code text} and
- * {@code category}; other columns are ignored.
+ * Reads CSV (RFC 4180: comma-separated, fields optionally in double quotes, {@code ""} for a quote
+ * inside one, UTF-8) with a header: intent examples (the columns {@code text} and {@code category})
+ * and, through {@link #records}, any other named columns (the {@code question,answer} FAQs of
+ * {@code ai.kb}). Other columns are ignored.
  */
 final class ExamplesCsv {
 
@@ -28,38 +29,57 @@ final class ExamplesCsv {
    * @throws IllegalArgumentException naming the file and line when it cannot be read or parsed
    */
   static List<Example> read(Path file, String field) {
+    return parse(readText(file, field), field + ": " + file);
+  }
+
+  static List<Example> parse(String text, String where) {
+    List<Example> out = new ArrayList<>();
+    for (String[] r : records(text, where, "text", "category")) {
+      out.add(new Example(r[1], r[0]));
+    }
+    return out;
+  }
+
+  /** A file's text, which must be UTF-8. */
+  static String readText(Path file, String field) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(field + ": cannot read " + file + ": " + e.getMessage(), e);
     }
-    String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(field + ": " + file + " is not UTF-8 text", e);
     }
-    return parse(text, field + ": " + file);
   }
 
-  static List<Example> parse(String text, String where) {
+  /**
+   * The records of a CSV text with a header naming (at least) {@code columns}: each record's values
+   * of those columns, in that order, stripped. Blank lines are skipped; a record with a missing or
+   * empty value of one of the columns is an error, and so is a file without records.
+   */
+  static List<String[]> records(String text, String where, String... columns) {
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
       text = text.substring(1);
     }
     List<List<String>> rows = rows(text, where);
     if (rows.isEmpty()) {
-      throw new IllegalArgumentException(where + ": empty file; expected a header with the columns text,category");
+      throw new IllegalArgumentException(where + ": empty file; expected a header with the columns "
+          + String.join(",", columns));
     }
     List<String> header = rows.get(0);
-    int textCol = header.indexOf("text");
-    int catCol = header.indexOf("category");
-    if (textCol < 0 || catCol < 0) {
-      throw new IllegalArgumentException(where + ": line 1: the header must name the columns text and category, got "
-          + String.join(",", header));
+    int[] at = new int[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      at[c] = header.indexOf(columns[c]);
+      if (at[c] < 0) {
+        throw new IllegalArgumentException(where + ": line 1: the header must name the columns "
+            + String.join(" and ", columns) + ", got " + String.join(",", header));
+      }
     }
-    List<Example> out = new ArrayList<>(rows.size());
+    List<String[]> out = new ArrayList<>(rows.size());
     for (int r = 1; r < rows.size(); r++) {
       List<String> row = rows.get(r);
       if (row.size() == 1 && row.get(0).isEmpty()) {
@@ -69,15 +89,18 @@ final class ExamplesCsv {
         throw new IllegalArgumentException(where + ": record " + (r + 1) + " has " + row.size() + " fields, the header "
             + header.size());
       }
-      String intent = row.get(catCol).strip();
-      String example = row.get(textCol).strip();
-      if (intent.isEmpty() || example.isEmpty()) {
-        throw new IllegalArgumentException(where + ": record " + (r + 1) + " has an empty text or category");
+      String[] values = new String[columns.length];
+      for (int c = 0; c < columns.length; c++) {
+        values[c] = row.get(at[c]).strip();
+        if (values[c].isEmpty()) {
+          throw new IllegalArgumentException(where + ": record " + (r + 1) + " has an empty "
+              + String.join(" or ", columns));
+        }
       }
-      out.add(new Example(intent, example));
+      out.add(values);
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException(where + ": no examples after the header");
+      throw new IllegalArgumentException(where + ": no records after the header");
     }
     return out;
   }

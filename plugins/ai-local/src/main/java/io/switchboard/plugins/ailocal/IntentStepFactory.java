@@ -5,8 +5,6 @@ import io.switchboard.api.Step;
 import io.switchboard.api.StepExecution;
 import io.switchboard.api.StepFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,7 +55,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
   static final int MAX_K = 100;
 
   /** Plugin setting: the directory relative {@code examplesCsv} paths resolve against. */
-  static final String CONFIG_DIR_SETTING = "config-dir";
+  static final String CONFIG_DIR_SETTING = ConfigFiles.CONFIG_DIR_SETTING;
 
   private final PluginContext context;
   private final Logger log;
@@ -145,23 +143,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
   }
 
   private Path resolve(String csv) {
-    if (csv.isBlank()) {
-      throw new IllegalArgumentException("examplesCsv: must not be blank");
-    }
-    try {
-      Path p = Path.of(csv);
-      String dir = context.configuration().get(CONFIG_DIR_SETTING);
-      Path base = dir == null || dir.isBlank() ? Path.of("").toAbsolutePath() : Path.of(dir).toAbsolutePath();
-      Path file = p.isAbsolute() ? p : base.resolve(p);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("examplesCsv: no such file: " + file
-            + (p.isAbsolute() ? "" : " (relative paths resolve against the plugin setting " + CONFIG_DIR_SETTING
-                + ", else the working directory)"));
-      }
-      return file;
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("examplesCsv: not a path: " + csv, e);
-    }
+    return ConfigFiles.file(context, csv, "examplesCsv");
   }
 
   /** Model, its input length and the examples: two configurations with the same key embed the same. */
@@ -220,23 +202,13 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
     /** The batch's texts embedded together ({@link BatchEmbedder#embed}) and scored four at a time. */
     @Override
     public void runBatch(List<? extends StepExecution> executions) {
-      List<String> texts = new ArrayList<>(executions.size());
-      List<StepExecution> toEmbed = new ArrayList<>(executions.size());
-      for (StepExecution e : executions) {
-        String text = e.interaction().text();
-        if (text.isBlank()) {
-          e.putSignal(SIGNAL, blank());
-        } else {
-          texts.add(text);
-          toEmbed.add(e);
-        }
-      }
-      if (texts.isEmpty()) {
+      TextBatch batch = TextBatch.of(executions, e -> e.putSignal(SIGNAL, blank()));
+      if (batch.isEmpty()) {
         return;
       }
-      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(texts)), k);
+      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(batch.texts())), k);
       for (int i = 0; i < ranked.size(); i++) {
-        toEmbed.get(i).putSignal(SIGNAL, signal(ranked.get(i)));
+        batch.executions().get(i).putSignal(SIGNAL, signal(ranked.get(i)));
       }
     }
 

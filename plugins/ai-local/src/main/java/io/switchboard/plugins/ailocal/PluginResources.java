@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * What the plugin's steps share, created on first use and released by {@link AiLocalPlugin#stop()}:
  * the embedding model's ONNX session, the example embeddings of {@code ai.intent} configurations
  * (by content, so that tenants with the same examples and workflow reloads embed them once), and
- * the Lingua detectors of {@code ai.language} (by language set and mode).
+ * the Lingua detectors of {@code ai.language} (by language set and mode), and the tenants'
+ * knowledge-base passages ({@link KnowledgeBase}, {@code ai.kb}).
  *
  * <p>One instance per class loader, which is one per loaded plugin: the hub loads each plugin in
  * its own class loader, so this static holder is the plugin's, not the hub's. Thread-safe.
@@ -48,6 +49,7 @@ final class PluginResources {
   };
   private final Map<String, LanguageDetector> detectors = new HashMap<>();
   private int indexMisses;
+  private final TenantKnowledge knowledge = new TenantKnowledge();
 
   private PluginResources() {}
 
@@ -127,6 +129,11 @@ final class PluginResources {
     }
   }
 
+  /** The tenants' knowledge-base passages, shared by {@link KnowledgeBase} and the ai.kb steps. */
+  TenantKnowledge knowledge() {
+    return knowledge;
+  }
+
   /** How many example sets were embedded (cache misses) since the plugin started; for tests. */
   synchronized int indexMisses() {
     return indexMisses;
@@ -169,6 +176,8 @@ final class PluginResources {
       embedder = null;
     }
     indexes.clear();
+    // the hub upserts every document again when the plugin starts again
+    knowledge.clear();
     for (LanguageDetector d : detectors.values()) {
       // Lingua keeps its language models in static maps; this releases them.
       d.unloadLanguageModels();

@@ -51,7 +51,7 @@ class PluginZipIT {
         assertThat(plugin.classLoader().loadClass(library).getClassLoader()).as(library).isSameAs(plugin.classLoader());
       }
       assertThat(plugin.stepFactories()).extracting(StepFactory::name)
-          .containsExactlyInAnyOrder("ai.sentiment", "ai.intent", "ai.language");
+          .containsExactlyInAnyOrder("ai.sentiment", "ai.intent", "ai.language", "ai.kb");
 
       StepFactory<?> sentiment = plugin.stepFactory("ai.sentiment");
       assertThat(sentiment.getClass().getClassLoader()).isSameAs(plugin.classLoader());
