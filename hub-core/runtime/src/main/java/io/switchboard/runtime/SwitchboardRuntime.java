@@ -242,14 +242,23 @@ public final class SwitchboardRuntime implements AutoCloseable {
     return directory;
   }
 
-  /** A plugin's context: its settings {@code switchboard.plugins.<id>.*} and secrets {@code ...<id>.secrets.*}. */
   private DefaultPluginContext pluginContext(String pluginId) {
+    return pluginContext(config, pluginId, metrics.forPlugin(pluginId));
+  }
+
+  /**
+   * A plugin's context: its settings {@code switchboard.plugins.<id>.*} and secrets
+   * {@code ...<id>.secrets.*}; the hub and its CLI commands give plugins the same one.
+   */
+  public static DefaultPluginContext pluginContext(SwitchboardConfig config, String pluginId,
+      io.switchboard.api.PluginContext.Metrics pluginMetrics) {
     Map<String, String> settings = new java.util.TreeMap<>(config.withPrefix("switchboard.plugins." + pluginId + "."));
     Map<String, String> secrets = config.withPrefix("switchboard.plugins." + pluginId + ".secrets.");
     settings.keySet().removeIf(k -> k.startsWith("secrets."));
     // where relative paths in a step's configuration (an examples CSV) are resolved
     settings.putIfAbsent("config-dir", config.path(SwitchboardConfig.TENANTS_DIR).toAbsolutePath().getParent().toString());
-    return new DefaultPluginContext(pluginId, settings, secrets, metrics.forPlugin(pluginId));
+    return pluginMetrics == null ? new DefaultPluginContext(pluginId, settings, secrets)
+        : new DefaultPluginContext(pluginId, settings, secrets, pluginMetrics);
   }
 
   private <T extends AutoCloseable> T track(T resource) {

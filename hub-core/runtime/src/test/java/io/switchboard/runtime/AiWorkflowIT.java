@@ -72,8 +72,6 @@ class AiWorkflowIT {
     });
     llm.start();
     hub = HubFixture.prepare(dir);
-    Path optional = Path.of(System.getProperty("switchboard.it.optional-plugins", "target/it-optional-plugins"));
-    Files.copy(optional.resolve("switchboard-plugin-ai-local.zip"), hub.home.resolve("plugins/ai-local.zip"));
     Files.writeString(hub.home.resolve("config/tenants/aiflow.yaml"), """
         id: aiflow
         apiKeys: [%s]

@@ -64,6 +64,17 @@ final class HubFixture implements AutoCloseable {
         Files.copy(zip, dir.resolve("plugins").resolve(zip.getFileName()));
       }
     }
+    // The demo tenant uses the ai-local plugin's steps; its 220 MB archive is linked, not copied, where the file system allows.
+    Path aiLocal = Path.of(System.getProperty("switchboard.it.optional-plugins", "target/it-optional-plugins"))
+        .resolve("switchboard-plugin-ai-local.zip");
+    if (Files.exists(aiLocal)) {
+      Path target = dir.resolve("plugins/ai-local.zip");
+      try {
+        Files.createLink(target, aiLocal.toAbsolutePath());
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(aiLocal, target);
+      }
+    }
     return new HubFixture(dir, freePort());
   }
 

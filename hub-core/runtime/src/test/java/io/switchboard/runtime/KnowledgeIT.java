@@ -43,8 +43,6 @@ class KnowledgeIT {
   @BeforeAll
   static void start() throws Exception {
     hub = HubFixture.prepare(dir);
-    Path optional = Path.of(System.getProperty("switchboard.it.optional-plugins", "target/it-optional-plugins"));
-    Files.copy(optional.resolve("switchboard-plugin-ai-local.zip"), hub.home.resolve("plugins/ai-local.zip"));
     Files.writeString(hub.home.resolve("config/tenants/kbt.yaml"), """
         id: kbt
         apiKeys: [%s]

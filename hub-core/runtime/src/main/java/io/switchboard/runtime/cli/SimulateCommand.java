@@ -86,7 +86,8 @@ final class SimulateCommand implements Runnable {
     String signedBase = strip(publicUrl != null ? publicUrl : config.get(SwitchboardConfig.PUBLIC_URL).orElse(hubBase));
     String path = "/webhooks/" + tenantId + "/" + connectorId + "/" + endpoint;
     WebhookRequest request;
-    try (PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR))) {
+    try (PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR),
+        id -> io.switchboard.runtime.SwitchboardRuntime.pluginContext(config, id, null))) {
       plugins.start();
       ChannelConnector connector = plugins.connector(connectorId).orElse(null);
       if (connector == null) {

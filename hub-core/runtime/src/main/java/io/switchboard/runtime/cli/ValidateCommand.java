@@ -77,7 +77,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
     Map<String, String> env = ignoreUnsetEnv ? new AnyEnv(System.getenv()) : System.getenv();
     Map<String, List<ConfigProblem>> results = new LinkedHashMap<>();
-    try (PluginHost plugins = new PluginHost(pluginsDir != null ? pluginsDir : config.path(SwitchboardConfig.PLUGINS_DIR));
+    try (PluginHost plugins = new PluginHost(pluginsDir != null ? pluginsDir : config.path(SwitchboardConfig.PLUGINS_DIR),
+        id -> io.switchboard.runtime.SwitchboardRuntime.pluginContext(config, id, null));
         DefaultCamelContext camel = new DefaultCamelContext();
         StepRunner runner = new StepRunner(1, Duration.ZERO, Duration.ofSeconds(1))) {
       plugins.start();
@@ -158,7 +159,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
-      try (PluginHost plugins = new PluginHost(pluginsDir != null ? pluginsDir : config.path(SwitchboardConfig.PLUGINS_DIR))) {
+      try (PluginHost plugins = new PluginHost(pluginsDir != null ? pluginsDir : config.path(SwitchboardConfig.PLUGINS_DIR),
+        id -> io.switchboard.runtime.SwitchboardRuntime.pluginContext(config, id, null))) {
         plugins.start();
         String text = schemaText(plugins);
         if (output == null) {
