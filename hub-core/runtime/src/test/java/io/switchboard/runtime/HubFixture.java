@@ -175,4 +175,33 @@ final class HubFixture implements AutoCloseable {
     }
   }
 
+
+  /**
+   * A local receiver of the hub's signed webhooks on {@code path}: each delivery is added to
+   * {@code into} as (X-Switchboard-Signature, body), answered 204.
+   */
+  static com.sun.net.httpserver.HttpServer receiver(String path, java.util.List<String[]> into) throws IOException {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(path, ex -> {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      into.add(new String[] {ex.getRequestHeaders().getFirst(io.switchboard.runtime.action.ActionDispatcher.SIGNATURE_HEADER),
+          new String(body, StandardCharsets.UTF_8)});
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.start();
+    return server;
+  }
+
+  /** Waits up to 30 s for {@code done}. */
+  static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
 }

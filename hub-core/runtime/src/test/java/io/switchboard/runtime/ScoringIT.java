@@ -43,15 +43,7 @@ class ScoringIT {
 
   @BeforeAll
   static void start() throws Exception {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/alerts", ex -> {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      alerts.add(new String[] {ex.getRequestHeaders().getFirst(ActionDispatcher.SIGNATURE_HEADER),
-          new String(body, StandardCharsets.UTF_8)});
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    receiver.start();
+    receiver = HubFixture.receiver("/alerts", alerts);
     hub = HubFixture.prepare(dir);
     Files.writeString(hub.home.resolve("config/tenants/score.yaml"), """
         id: score
@@ -109,14 +101,9 @@ class ScoringIT {
   }
 
   static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    HubFixture.await(what, done);
   }
+
 
   static long count(String sql, Object... args) {
     try {

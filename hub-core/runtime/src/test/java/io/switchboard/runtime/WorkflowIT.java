@@ -47,15 +47,7 @@ class WorkflowIT {
 
   @BeforeAll
   static void start() throws Exception {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/hooks", ex -> {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      deliveries.add(new String[] {ex.getRequestHeaders().getFirst(ActionDispatcher.SIGNATURE_HEADER),
-          new String(body, StandardCharsets.UTF_8)});
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
-    receiver.start();
+    receiver = HubFixture.receiver("/hooks", deliveries);
     hub = HubFixture.prepare(dir);
     flowFile = hub.home.resolve("config/tenants/flow.yaml");
     Files.writeString(flowFile, flow("v1"));
@@ -122,14 +114,9 @@ class WorkflowIT {
   }
 
   static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    HubFixture.await(what, done);
   }
+
 
   static JsonNode workflow() throws Exception {
     return Json.MAPPER.readTree(hub.get("/api/v1/tenants/flow/workflow", FLOW_KEY).body());

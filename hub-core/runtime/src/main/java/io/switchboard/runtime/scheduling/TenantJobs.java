@@ -186,21 +186,14 @@ public final class TenantJobs {
             Instant last = rs.getTimestamp(3).toInstant();
             String who = rs.getString(4) != null ? rs.getString(4) : rs.getString(5) != null ? rs.getString(5) : rs.getString(6);
             long days = Duration.between(last, now).toDays();
-            UUID id = Ids.newId();
             Map<String, Object> event = new LinkedHashMap<>();
-            event.put("id", id);
-            event.put("type", LEAD_STALE);
-            event.put("tenant", tenant.id());
             event.put("contactId", contact);
             event.put("leadScore", rs.getInt(2));
             event.put("lastInteractionAt", last.toString());
             event.put("daysInactive", days);
             event.put("task", Map.of("type", "follow_up",
                 "title", "Follow up with " + (who == null ? "lead" : who) + ": no activity for " + days + " days"));
-            event.put("occurredAt", now.toString());
-            String payload = Json.write(event);
-            ScoreStore.insertEvent(c, id, tenant.id(), LEAD_STALE, contact, payload);
-            out.add(new Spine.Message(Spine.EVENTS_TOPIC, tenant.id() + "/" + contact, payload));
+            out.add(ScoreStore.appendEvent(c, tenant.id(), LEAD_STALE, contact, event, now).message());
           }
         }
       }
@@ -261,19 +254,12 @@ public final class TenantJobs {
               reply.put("surveyId", surveyId.toString());
               ScoreStore.insertAction(c, tenant.id(), null, "schedules.surveys", "reply", reply);
             }
-            UUID id = Ids.newId();
             Map<String, Object> event = new LinkedHashMap<>();
-            event.put("id", id);
-            event.put("type", CONVERSATION_CLOSED);
-            event.put("tenant", tenant.id());
             event.put("conversationId", conversation);
             event.put("contactId", contact);
             event.put("reason", "idle for " + cfg.idleHours() + " hours");
             event.put("surveyId", surveyId);
-            event.put("occurredAt", now.toString());
-            String payload = Json.write(event);
-            ScoreStore.insertEvent(c, id, tenant.id(), CONVERSATION_CLOSED, conversation, payload);
-            out.add(new Spine.Message(Spine.EVENTS_TOPIC, tenant.id() + "/" + conversation, payload));
+            out.add(ScoreStore.appendEvent(c, tenant.id(), CONVERSATION_CLOSED, conversation, event, now).message());
           }
         }
       }

@@ -161,22 +161,17 @@ public final class ScoreStore {
     if (!levelMoved) {
       return List.of();
     }
-    UUID eventId = Ids.newId();
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", eventId);
-    event.put("type", HEALTH_CHANGED);
-    event.put("tenant", tenant);
-    event.put("contactId", contactId);
-    event.put("score", score.score());
-    event.put("level", score.level());
-    event.put("previousScore", prevScore);
-    event.put("previousLevel", prevLevel);
-    event.put("factors", score.factors().stream().map(Factor::asMap).toList());
-    event.put("interactionId", interactionId);
-    event.put("reason", reason);
-    event.put("occurredAt", at.toString());
-    String payload = Json.write(event);
-    insertEvent(c, eventId, tenant, HEALTH_CHANGED, contactId, payload);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("contactId", contactId);
+    fields.put("score", score.score());
+    fields.put("level", score.level());
+    fields.put("previousScore", prevScore);
+    fields.put("previousLevel", prevLevel);
+    fields.put("factors", score.factors().stream().map(Factor::asMap).toList());
+    fields.put("interactionId", interactionId);
+    fields.put("reason", reason);
+    Appended appended = appendEvent(c, tenant, HEALTH_CHANGED, contactId, fields, at);
+    Map<String, Object> event = appended.event();
     for (HealthScoring.Alert a : alerts.apply(score.level())) {
       Map<String, Object> action = new LinkedHashMap<>();
       action.put("url", a.url());
@@ -184,8 +179,30 @@ public final class ScoreStore {
       action.put("body", event);
       insertAction(c, tenant, interactionId, "score.health", "webhook", action);
     }
-    return List.of(new Spine.Message(Spine.EVENTS_TOPIC, tenant + "/" + contactId, payload));
+    return List.of(appended.message());
   }
+
+  /**
+   * Appends a domain event {@code {id, type, tenant, <fields>, occurredAt}} about {@code subject}.
+   *
+   * @return the event and its message to publish on the events topic once the transaction has committed
+   */
+  public static Appended appendEvent(Connection c, String tenant, String type, UUID subject, Map<String, Object> fields,
+      Instant at) throws SQLException {
+    UUID id = Ids.newId();
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", id);
+    event.put("type", type);
+    event.put("tenant", tenant);
+    event.putAll(fields);
+    event.put("occurredAt", at.toString());
+    String payload = Json.write(event);
+    insertEvent(c, id, tenant, type, subject, payload);
+    return new Appended(event, new Spine.Message(Spine.EVENTS_TOPIC, tenant + "/" + subject, payload));
+  }
+
+  /** An appended event and its message for the events topic. */
+  public record Appended(Map<String, Object> event, Spine.Message message) {}
 
   /** Appends a domain event. */
   public static void insertEvent(Connection c, UUID id, String tenant, String type, UUID subject, String payload)
