@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PluginLifecycleIT {
 
+  /** The plugins every test hub starts with: the bundled ones the demo tenant uses. */
+  static final String[] BUNDLED = {"ai-llm", "ai-local", "twilio"};
+
   private static final String ADMIN = "test-admin-key";
 
   @TempDir
@@ -96,7 +99,7 @@ class PluginLifecycleIT {
       assertThat(hub.send("GET", "/api/v1/plugins", null, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(401);
       assertThat(hub.send("GET", "/api/v1/plugins", HubFixture.DEMO_KEY, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(401);
       JsonNode before = Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.noBody()).body());
-      assertThat(before.path("items").findValuesAsText("id")).containsExactly("twilio");
+      assertThat(before.path("items").findValuesAsText("id")).containsExactly(BUNDLED);
 
       // Before the plugin exists, beta's messages are kept as dead letters naming tenant and plugin.
       String early = HubIT.newSid();
@@ -136,7 +139,7 @@ class PluginLifecycleIT {
       // Remove: stopped, unloaded, files deleted.
       assertThat(hub.send("DELETE", "/api/v1/plugins/tagger", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
       JsonNode after = Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.noBody()).body());
-      assertThat(after.path("items").findValuesAsText("id")).containsExactly("twilio");
+      assertThat(after.path("items").findValuesAsText("id")).containsExactly(BUNDLED);
       try (var files = Files.list(hub.hub.config().path(SwitchboardConfig.PLUGINS_DIR))) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("tagger"));
       }
@@ -170,7 +173,7 @@ class PluginLifecycleIT {
       assertThat(hub.send("POST", "/api/v1/plugins/nope/enable", ADMIN, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
       assertThat(hub.send("POST", "/api/v1/plugins", HubFixture.DEMO_KEY, HttpRequest.BodyPublishers.ofByteArray(zip)).statusCode()).isEqualTo(401);
       assertThat(Json.MAPPER.readTree(hub.send("GET", "/api/v1/plugins", ADMIN, HttpRequest.BodyPublishers.noBody()).body())
-          .path("items").findValuesAsText("id")).containsExactly("twilio");
+          .path("items").findValuesAsText("id")).containsExactly(BUNDLED);
     }
 
     // With an allowlist, only listed archives install.
