@@ -25,33 +25,15 @@ public final class ExampleIndex {
   private final String[] intents;
   /** Examples of intent i are rows start[i] (inclusive) to start[i + 1] (exclusive). */
   private final int[] start;
-  /** Examples scanned together for a batch of queries. */
-  static final int BLOCK = 256;
-  /** Queries scored together over each block of examples. */
-  static final int QUERY_GROUP = 16;
-
-  /**
-   * The L2-normalised embeddings, {@value #BLOCK} rows a block: block b holds rows
-   * {@code b * BLOCK ..} dimension-major ({@code [d * len + r]}, len the rows in the block) from
-   * offset {@code b * BLOCK * dims}.
-   */
-  private final float[] blocked;
+  /** Row-major, {@code dims} floats a row, L2-normalised. */
+  private final float[] vectors;
   private final int dims;
 
-  private ExampleIndex(String[] intents, int[] start, float[] rowMajor, int dims) {
+  private ExampleIndex(String[] intents, int[] start, float[] vectors, int dims) {
     this.intents = intents;
     this.start = start;
+    this.vectors = vectors;
     this.dims = dims;
-    int n = start[intents.length];
-    this.blocked = new float[rowMajor.length];
-    for (int b0 = 0; b0 < n; b0 += BLOCK) {
-      int len = Math.min(BLOCK, n - b0);
-      for (int r = 0; r < len; r++) {
-        for (int d = 0; d < dims; d++) {
-          blocked[b0 * dims + d * len + r] = rowMajor[(b0 + r) * dims + d];
-        }
-      }
-    }
   }
 
   /**
@@ -109,18 +91,25 @@ public final class ExampleIndex {
   }
 
   /**
-   * Every intent's score for each query, best first: the same numbers as {@link #score(float[], int)}
-   * query by query (each similarity is summed in the same order either way), but a block of
-   * examples is read once for up to {@value #QUERY_GROUP} queries while it is in cache.
+   * Every intent's score for each query, best first: the same as {@link #score(float[], int)} query by
+   * query, but the examples are read once for four queries at a time, which roughly halves the
+   * time of a large example set (the scan is bound by reading the vectors from memory).
    */
   public List<List<Scored>> score(List<float[]> queries, int k) {
     List<List<Scored>> out = new ArrayList<>(queries.size());
-    int group = Math.min(QUERY_GROUP, queries.size());
-    float[][] sims = new float[group][exampleCount()];
-    for (int q0 = 0; q0 < queries.size(); q0 += group) {
-      int m = Math.min(group, queries.size() - q0);
-      similarities(queries.subList(q0, q0 + m), sims);
-      for (int j = 0; j < m; j++) {
+    float[][] sims = new float[4][exampleCount()];
+    for (int q0 = 0; q0 < queries.size(); q0 += 4) {
+      int block = Math.min(4, queries.size() - q0);
+      if (block == 1) {
+        out.add(score(queries.get(q0), k));
+        break;
+      }
+      float[] a = queries.get(q0);
+      float[] b = queries.get(q0 + Math.min(1, block - 1));
+      float[] c = queries.get(q0 + Math.min(2, block - 1));
+      float[] d = queries.get(q0 + Math.min(3, block - 1));
+      dot4(a, b, c, d, sims);
+      for (int j = 0; j < block; j++) {
         float[] row = sims[j];
         out.add(ranked(scores(r -> row[r], k)));
       }
@@ -130,11 +119,9 @@ public final class ExampleIndex {
 
   /** The intents' scores, in index order. */
   public double[] scores(float[] query, int k) {
-    float[][] sims = new float[1][exampleCount()];
-    similarities(List.of(query), sims);
-    float[] row = sims[0];
-    return scores(r -> row[r], k);
+    return scores(r -> dot(query, r), k);
   }
+
   /** Similarity of the query to example row r. */
   @FunctionalInterface
   private interface Similarity {
@@ -185,31 +172,75 @@ public final class ExampleIndex {
   }
 
   /**
-   * The dot products of each query with every example, into {@code out[j][row]}. The examples are
-   * stored a block of {@value #BLOCK} rows at a time, dimension-major inside a block, so that the inner
-   * loop adds one query component times a contiguous run of examples into a contiguous run of
-   * similarities: a loop the JIT turns into vector instructions, where a row-by-row dot product is a
-   * serial sum. Each similarity is summed over the dimensions in order, whatever the number of queries.
+   * The dot products of four queries with every row, each row read once. Each query's sum is
+   * accumulated exactly as {@link #dot} does (four lanes, added in the same order), so that batched
+   * and single scores are the same numbers.
    */
-  private void similarities(List<float[]> queries, float[][] out) {
-    float[] v = blocked;
+  private void dot4(float[] a, float[] b, float[] c, float[] e, float[][] out) {
+    float[] v = vectors;
     int n = exampleCount();
-    for (int b0 = 0; b0 < n; b0 += BLOCK) {
-      int len = Math.min(BLOCK, n - b0);
-      int base = b0 * dims;
-      for (int j = 0; j < queries.size(); j++) {
-        float[] q = queries.get(j);
-        float[] acc = out[j];
-        Arrays.fill(acc, b0, b0 + len, 0f);
-        for (int d = 0; d < dims; d++) {
-          float qd = q[d];
-          int off = base + d * len - b0;
-          for (int r = b0; r < b0 + len; r++) {
-            acc[r] += qd * v[off + r];
-          }
-        }
+    for (int row = 0; row < n; row++) {
+      int base = row * dims;
+      float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      float c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      float e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+      int d = 0;
+      for (; d + 3 < dims; d += 4) {
+        float v0 = v[base + d];
+        float v1 = v[base + d + 1];
+        float v2 = v[base + d + 2];
+        float v3 = v[base + d + 3];
+        a0 += a[d] * v0;
+        a1 += a[d + 1] * v1;
+        a2 += a[d + 2] * v2;
+        a3 += a[d + 3] * v3;
+        b0 += b[d] * v0;
+        b1 += b[d + 1] * v1;
+        b2 += b[d + 2] * v2;
+        b3 += b[d + 3] * v3;
+        c0 += c[d] * v0;
+        c1 += c[d + 1] * v1;
+        c2 += c[d + 2] * v2;
+        c3 += c[d + 3] * v3;
+        e0 += e[d] * v0;
+        e1 += e[d + 1] * v1;
+        e2 += e[d + 2] * v2;
+        e3 += e[d + 3] * v3;
       }
+      for (; d < dims; d++) {
+        float vd = v[base + d];
+        a0 += a[d] * vd;
+        b0 += b[d] * vd;
+        c0 += c[d] * vd;
+        e0 += e[d] * vd;
+      }
+      out[0][row] = (a0 + a1) + (a2 + a3);
+      out[1][row] = (b0 + b1) + (b2 + b3);
+      out[2][row] = (c0 + c1) + (c2 + c3);
+      out[3][row] = (e0 + e1) + (e2 + e3);
     }
+  }
+
+  /** Dot product of the query and row r; four accumulators so that the JIT can overlap the adds. */
+  private double dot(float[] q, int row) {
+    float[] v = vectors;
+    int base = row * dims;
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int d = 0;
+    for (; d + 3 < dims; d += 4) {
+      s0 += q[d] * v[base + d];
+      s1 += q[d + 1] * v[base + d + 1];
+      s2 += q[d + 2] * v[base + d + 2];
+      s3 += q[d + 3] * v[base + d + 3];
+    }
+    for (; d < dims; d++) {
+      s0 += q[d] * v[base + d];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** The number of examples of each intent, for logs. */
