@@ -308,7 +308,8 @@ public final class AiQualityBench {
       for (int i : train) {
         examples.computeIfAbsent(rows.get(i).label(), k -> new ArrayList<>()).add(rows.get(i).text());
       }
-      Step step = new IntentStepFactory(new BenchContext()).create(new IntentConfig(examples, null, null, -1.0));
+      // Message cache off: the single runs below must run the model, not hit the batched run's embeddings.
+      Step step = new IntentStepFactory(new BenchContext()).create(new IntentConfig(examples, null, null, -1.0, 0));
       int correct = 0;
       int agreeSingle = 0;
       double maxScoreDiff = 0;
@@ -518,6 +519,7 @@ public final class AiQualityBench {
 
   // ------------------------------------------------------------------------------------------ cost
 
+  /** The steps run the same texts every round: ai.intent with its message cache off (cacheSize: 0) measures the model. */
   static void cost(List<Labelled> rows, BatchEmbedder embedder, int n) throws Exception {
     System.out.println("## cost per message (" + n + " BANKING77 texts, wall clock and process CPU; median of 3 rounds,"
         + " rounds interleaved)");
@@ -538,10 +540,10 @@ public final class AiQualityBench {
     }
     BenchContext context = new BenchContext();
     long t0 = System.nanoTime();
-    Step intentFew = new IntentStepFactory(context).create(new IntentConfig(fewShot, null, null, null));
+    Step intentFew = new IntentStepFactory(context).create(new IntentConfig(fewShot, null, null, null, 0));
     double fewCreate = (System.nanoTime() - t0) / 1e6;
     t0 = System.nanoTime();
-    Step intentAll = new IntentStepFactory(context).create(new IntentConfig(all, null, null, null));
+    Step intentAll = new IntentStepFactory(context).create(new IntentConfig(all, null, null, null, 0));
     double allCreate = (System.nanoTime() - t0) / 1e6;
     t0 = System.nanoTime();
     new IntentStepFactory(context).create(new IntentConfig(all, null, 3, 0.5));
@@ -650,17 +652,7 @@ public final class AiQualityBench {
   }
 
   static void runSteps(Step step, List<Interaction> interactions, int batch) throws Exception {
-    for (int i = 0; i < interactions.size(); i += batch) {
-      List<Exec> executions = new ArrayList<>(batch);
-      for (Interaction in : interactions.subList(i, Math.min(interactions.size(), i + batch))) {
-        executions.add(new Exec(in));
-      }
-      if (batch == 1) {
-        step.run(executions.get(0));
-      } else {
-        step.runBatch(executions);
-      }
-    }
+    AiThroughputBench.pipeline(List.of(step), interactions, batch);
   }
 
   // --------------------------------------------------------------------------------------- support

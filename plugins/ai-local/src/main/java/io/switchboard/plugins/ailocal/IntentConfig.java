@@ -17,11 +17,21 @@ import java.util.Map;
  *     (nearest neighbour)
  * @param unknownThreshold the score below which the intent is {@code unknown}; default
  *     {@value #DEFAULT_UNKNOWN_THRESHOLD}
+ * @param cacheSize how many distinct message texts the step keeps the embeddings of (least recently
+ *     used dropped first), so that a text seen again ("yes", "stop", "thanks") skips the model;
+ *     default {@value #DEFAULT_CACHE_SIZE}, 0 turns it off
  */
-public record IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold) {
+public record IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold,
+    Integer cacheSize) {
 
   public static final int DEFAULT_K = 1;
   public static final double DEFAULT_UNKNOWN_THRESHOLD = 0.6;
+  public static final int DEFAULT_CACHE_SIZE = 1024;
+
+  /** Without {@code cacheSize}: the default cache. */
+  public IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold) {
+    this(intents, examplesCsv, k, unknownThreshold, null);
+  }
 
   public IntentConfig {
     // Defaults here, validation in IntentStepFactory.create, which reports it against the tenant file.
@@ -35,5 +45,6 @@ public record IntentConfig(Map<String, List<String>> intents, String examplesCsv
     }
     k = k == null ? DEFAULT_K : k;
     unknownThreshold = unknownThreshold == null ? DEFAULT_UNKNOWN_THRESHOLD : unknownThreshold;
+    cacheSize = cacheSize == null ? DEFAULT_CACHE_SIZE : cacheSize;
   }
 }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 
@@ -53,6 +54,8 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
   static final String UNKNOWN = "unknown";
   static final int ALTERNATIVES = 3;
   static final int MAX_K = 100;
+  /** At most this many cached message embeddings a step (about 1.6 KB each). */
+  static final int MAX_CACHE_SIZE = 100_000;
 
   /** Plugin setting: the directory relative {@code examplesCsv} paths resolve against. */
   static final String CONFIG_DIR_SETTING = ConfigFiles.CONFIG_DIR_SETTING;
@@ -86,6 +89,10 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
     if (!(threshold >= -1 && threshold <= 1)) {
       throw new IllegalArgumentException("unknownThreshold: must be a cosine similarity in [-1, 1], got " + threshold);
     }
+    int cacheSize = config.cacheSize();
+    if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE) {
+      throw new IllegalArgumentException("cacheSize: must be between 0 and " + MAX_CACHE_SIZE + ", got " + cacheSize);
+    }
     Map<String, List<String>> examples = examples(config);
     BatchEmbedder embedder = PluginResources.get().embedder(context.configuration());
     String key = cacheKey(embedder, examples);
@@ -98,7 +105,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
           (System.nanoTime() - started) / 1_000_000);
       return built;
     });
-    return new IntentStep(embedder, index, k, threshold);
+    return new IntentStep(embedder, index, k, threshold, cacheSize);
   }
 
   /** The examples by intent: the inline ones, then the CSV's. */
@@ -150,8 +157,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
   static String cacheKey(BatchEmbedder embedder, Map<String, List<String>> examples) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      update(sha, BatchEmbedder.MODEL_ID);
-      update(sha, Integer.toString(embedder.maxTokens()));
+      update(sha, embedder.modelKey());
       for (Map.Entry<String, List<String>> e : examples.entrySet()) {
         update(sha, e.getKey());
         update(sha, Integer.toString(e.getValue().size()));
@@ -182,12 +188,27 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
     private final ExampleIndex index;
     private final int k;
     private final double threshold;
+    /** Embeddings of recent message texts, least recently used first; null when off. Guarded by itself. */
+    private final Map<String, float[]> cache;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong lookups = new AtomicLong();
 
-    IntentStep(BatchEmbedder embedder, ExampleIndex index, int k, double threshold) {
+    IntentStep(BatchEmbedder embedder, ExampleIndex index, int k, double threshold, int cacheSize) {
       this.embedder = embedder;
       this.index = index;
       this.k = k;
       this.threshold = threshold;
+      this.cache = cacheSize == 0 ? null : new LinkedHashMap<>(Math.min(cacheSize, 1024) * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+          return size() > cacheSize;
+        }
+      };
+    }
+
+    /** {hits, lookups} of the message cache since the step was created; for the benchmark and logs. */
+    long[] cacheStats() {
+      return new long[] {hits.get(), lookups.get()};
     }
 
     ExampleIndex index() {
@@ -206,10 +227,46 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
       if (batch.isEmpty()) {
         return;
       }
-      List<List<ExampleIndex.Scored>> ranked = index.score(Arrays.asList(embedder.embed(batch.texts())), k);
+      List<List<ExampleIndex.Scored>> ranked = index.score(embeddings(batch.texts()), k);
       for (int i = 0; i < ranked.size(); i++) {
         batch.executions().get(i).putSignal(SIGNAL, signal(ranked.get(i)));
       }
+    }
+
+    /**
+     * The texts' embeddings: cached ones from the cache, the others (each distinct text once) in one
+     * {@link BatchEmbedder#embed} call. A cached embedding was computed in another batch, so it may
+     * differ from this batch's by the model's int8 batching noise (see BatchEmbedder), no more.
+     */
+    List<float[]> embeddings(List<String> texts) {
+      if (cache == null) {
+        return Arrays.asList(embedder.embed(texts));
+      }
+      float[][] out = new float[texts.size()][];
+      Map<String, List<Integer>> missing = new LinkedHashMap<>();
+      synchronized (cache) {
+        for (int i = 0; i < out.length; i++) {
+          out[i] = cache.get(texts.get(i));
+          if (out[i] == null) {
+            missing.computeIfAbsent(texts.get(i), t -> new ArrayList<>(1)).add(i);
+          }
+        }
+      }
+      lookups.addAndGet(out.length);
+      hits.addAndGet(out.length - missing.values().stream().mapToInt(List::size).sum());
+      if (!missing.isEmpty()) {
+        List<String> distinct = new ArrayList<>(missing.keySet());
+        float[][] embedded = embedder.embed(distinct);
+        synchronized (cache) {
+          for (int j = 0; j < distinct.size(); j++) {
+            cache.put(distinct.get(j), embedded[j]);
+            for (int i : missing.get(distinct.get(j))) {
+              out[i] = embedded[j];
+            }
+          }
+        }
+      }
+      return Arrays.asList(out);
     }
 
     private Map<String, Object> signal(List<ExampleIndex.Scored> ranked) {

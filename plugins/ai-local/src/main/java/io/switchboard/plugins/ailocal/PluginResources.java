@@ -33,6 +33,8 @@ final class PluginResources {
   static final String THREADS_SETTING = "threads";
   static final String MAX_TOKENS_SETTING = "max-tokens";
   static final String BATCH_SIZE_SETTING = "batch-size";
+  /** {@code approximate} (the default: ONNX Runtime's tanh GELU, faster) or {@code exact} (the model's erf GELU). */
+  static final String GELU_SETTING = "gelu";
 
   /** Example sets kept for reuse; a step keeps its own set alive whether or not it is still cached. */
   static final int MAX_CACHED_EXAMPLE_SETS = 64;
@@ -40,7 +42,11 @@ final class PluginResources {
   private static final PluginResources INSTANCE = new PluginResources();
 
   // Guarded by this.
-  private BatchEmbedder embedder;
+  /**
+   * By their settings: a hub passes the plugin one configuration, so this holds one embedder; a
+   * benchmark may compare two in one process.
+   */
+  private final Map<String, BatchEmbedder> embedders = new HashMap<>();
   private final Map<String, CompletableFuture<ExampleIndex>> indexes = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<ExampleIndex>> eldest) {
@@ -58,19 +64,28 @@ final class PluginResources {
   }
 
   /**
-   * The shared embedder, loaded on the first call with the given plugin settings
-   * ({@value #THREADS_SETTING}, default the number of cores; {@value #MAX_TOKENS_SETTING}, default
-   * 128; {@value #BATCH_SIZE_SETTING}, default 64); later calls return the same one.
+   * The shared embedder for these plugin settings ({@value #THREADS_SETTING}, default the number of
+   * cores; {@value #MAX_TOKENS_SETTING}, default 128; {@value #BATCH_SIZE_SETTING}, default 64;
+   * {@value #GELU_SETTING}, default {@code approximate}), loaded on the first call; later calls with
+   * the same settings return the same one.
    */
   synchronized BatchEmbedder embedder(Map<String, String> settings) {
+    int threads = intSetting(settings, THREADS_SETTING, Runtime.getRuntime().availableProcessors(), 1, 64);
+    int maxTokens = intSetting(settings, MAX_TOKENS_SETTING, BatchEmbedder.DEFAULT_MAX_TOKENS, 8, 512);
+    int batch = intSetting(settings, BATCH_SIZE_SETTING, BatchEmbedder.DEFAULT_BATCH_SIZE, 1, 1024);
+    String gelu = settings.getOrDefault(GELU_SETTING, "approximate").strip();
+    if (!gelu.equals("approximate") && !gelu.equals("exact")) {
+      throw new IllegalArgumentException("plugin setting " + GELU_SETTING + " must be approximate or exact, got '"
+          + gelu + "'");
+    }
+    String key = threads + "/" + maxTokens + "/" + batch + "/" + gelu;
+    BatchEmbedder embedder = embedders.get(key);
     if (embedder == null) {
-      int threads = intSetting(settings, THREADS_SETTING, Runtime.getRuntime().availableProcessors(), 1, 64);
-      int maxTokens = intSetting(settings, MAX_TOKENS_SETTING, BatchEmbedder.DEFAULT_MAX_TOKENS, 8, 512);
-      int batch = intSetting(settings, BATCH_SIZE_SETTING, BatchEmbedder.DEFAULT_BATCH_SIZE, 1, 1024);
       long start = System.nanoTime();
-      embedder = BatchEmbedder.load(threads, maxTokens, batch);
-      LOG.info("Loaded {} ({} model calls at once, one core each, at most {} tokens a text, batches of {}) in {} ms",
-          BatchEmbedder.MODEL_ID, threads, maxTokens, batch, (System.nanoTime() - start) / 1_000_000);
+      embedder = BatchEmbedder.load(threads, maxTokens, batch, gelu.equals("exact"));
+      embedders.put(key, embedder);
+      LOG.info("Loaded {} ({} model calls at once, one core each, at most {} tokens a text, batches of {}, {} GELU)"
+          + " in {} ms", BatchEmbedder.MODEL_ID, threads, maxTokens, batch, gelu, (System.nanoTime() - start) / 1_000_000);
     }
     return embedder;
   }
@@ -167,14 +182,14 @@ final class PluginResources {
 
   /** Closes the ONNX session and drops the cached embeddings and language models. */
   synchronized void close() {
-    if (embedder != null) {
+    for (BatchEmbedder embedder : embedders.values()) {
       try {
         embedder.close();
       } catch (RuntimeException e) {
         LOG.warn("Closing the embedding model failed; its native memory is freed when the plugin is unloaded", e);
       }
-      embedder = null;
     }
+    embedders.clear();
     indexes.clear();
     // the hub upserts every document again when the plugin starts again
     knowledge.clear();

@@ -123,10 +123,41 @@ class IntentStepTest {
   }
 
   @Test
+  void repeatedTextsAreEmbeddedOnceAndGiveTheSameSignal() throws Exception {
+    var intent = (IntentStepFactory.IntentStep) new IntentStepFactory(context).create(
+        new IntentConfig(INTENTS, null, null, null, 2));
+    List<float[]> first = intent.embeddings(List.of("yes", "stop", "yes"));
+    assertThat(first.get(0)).isSameAs(first.get(2));
+    assertThat(intent.cacheStats()).containsExactly(0, 3);
+    List<float[]> second = intent.embeddings(List.of("stop", "thanks", "yes"));
+    assertThat(second.get(0)).isSameAs(first.get(1));
+    assertThat(second.get(2)).isSameAs(first.get(0));
+    assertThat(intent.cacheStats()).containsExactly(2, 6);
+    // Two entries kept, least recently used dropped: "stop" went out when "thanks" came in after "yes".
+    intent.embeddings(List.of("stop"));
+    assertThat(intent.cacheStats()).containsExactly(2, 7);
+
+    var uncached = (IntentStepFactory.IntentStep) new IntentStepFactory(context).create(
+        new IntentConfig(INTENTS, null, null, null, 0));
+    uncached.embeddings(List.of("yes", "yes"));
+    assertThat(uncached.cacheStats()).containsExactly(0, 0);
+
+    // Through the step: the same text gives the same signal, cached or not, alone or in a batch.
+    step.configure(Map.of("intents", INTENTS));
+    Map<String, Object> alone = step.run("I want my money back please");
+    List<Map<String, Object>> batch = step.runBatch(List.of(interaction().text("where is it?").build(),
+        interaction().text("I want my money back please").build()));
+    assertThat(batch.get(1)).isEqualTo(alone);
+    step.configure(Map.of("intents", INTENTS, "cacheSize", 0));
+    Map<String, Object> fresh = step.run("I want my money back please");
+    assertThat(((Map<?, ?>) fresh.get("intent")).get("name")).isEqualTo("refund");
+  }
+
+  @Test
   void configErrorsNameTheField() throws Exception {
     assertThatThrownBy(() -> step.configure(Map.of("intent", INTENTS)))
         .isInstanceOf(StepConfigException.class)
-        .hasMessage("step 'ai.intent': unknown field 'intent'; known fields: examplesCsv, intents, k, unknownThreshold");
+        .hasMessage("step 'ai.intent': unknown field 'intent'; known fields: cacheSize, examplesCsv, intents, k, unknownThreshold");
     assertThatThrownBy(() -> step.configure(Map.of()))
         .isInstanceOf(StepConfigException.class)
         .hasMessage("step 'ai.intent': intents: give at least one intent with example utterances, inline or through examplesCsv");
@@ -145,6 +176,9 @@ class IntentStepTest {
     assertThatThrownBy(() -> step.configure(Map.of("intents", INTENTS, "unknownThreshold", 1.5)))
         .isInstanceOf(StepConfigException.class)
         .hasMessage("step 'ai.intent': unknownThreshold: must be a cosine similarity in [-1, 1], got 1.5");
+    assertThatThrownBy(() -> step.configure(Map.of("intents", INTENTS, "cacheSize", -1)))
+        .isInstanceOf(StepConfigException.class)
+        .hasMessage("step 'ai.intent': cacheSize: must be between 0 and 100000, got -1");
     assertThatThrownBy(() -> step.configure(Map.of("intents", List.of("refund"))))
         .isInstanceOf(StepConfigException.class)
         .hasMessageStartingWith("step 'ai.intent': field 'intents' must be");
