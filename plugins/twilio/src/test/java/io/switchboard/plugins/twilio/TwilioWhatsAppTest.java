@@ -128,9 +128,7 @@ class TwilioWhatsAppTest {
     String url = tester.url("whatsapp");
     WebhookRequest wrongToken = ConnectorTester.form(url, text(), "X-Twilio-Signature",
         TwilioSignature.sign("another-account-token", url, text()));
-    WebhookResult r = tester.post("whatsapp", wrongToken);
-    assertThat(r.status()).isEqualTo(403);
-    assertThat(r.code()).isEqualTo("invalid_signature");
+    WebhookResult r = refused(tester.post("whatsapp", wrongToken), 403, "invalid_signature");
     assertThat(r.message()).doesNotContain(TOKEN);
 
     // signed for the sms endpoint, posted to whatsapp: the URL is part of the signature
@@ -138,9 +136,7 @@ class TwilioWhatsAppTest {
         TwilioSignature.sign(TOKEN, tester.url("sms"), text())));
     assertThat(moved.status()).isEqualTo(403);
 
-    WebhookResult unsigned = tester.post("whatsapp", ConnectorTester.form(url, text()));
-    assertThat(unsigned.status()).isEqualTo(403);
-    assertThat(unsigned.code()).isEqualTo("missing_signature");
+    WebhookResult unsigned = refused(tester.post("whatsapp", ConnectorTester.form(url, text())), 403, "missing_signature");
   }
 
   @Test
@@ -148,31 +144,23 @@ class TwilioWhatsAppTest {
     String url = tester.url("whatsapp");
     String broken = "MessageSid=" + SID + "&From=whatsapp%3A%2B447700900123&Body=%E2%82";
     // the signature is over the decoded fields, so a body that does not decode is refused before it
-    WebhookResult r = tester.post("whatsapp", ConnectorTester.raw(url, Requests.FORM, broken,
-        "X-Twilio-Signature", "c2lnbmF0dXJl"));
-    assertThat(r.status()).isEqualTo(400);
-    assertThat(r.code()).isEqualTo("malformed_form");
+    WebhookResult r = refused(tester.post("whatsapp", ConnectorTester.raw(url, Requests.FORM, broken,
+        "X-Twilio-Signature", "c2lnbmF0dXJl")), 400, "malformed_form");
 
     Map<String, String> noFrom = text();
     noFrom.remove("From");
-    WebhookResult missing = tester.post("whatsapp", signed("whatsapp", noFrom));
-    assertThat(missing.status()).isEqualTo(400);
-    assertThat(missing.code()).isEqualTo("missing_field");
+    WebhookResult missing = refused(tester.post("whatsapp", signed("whatsapp", noFrom)), 400, "missing_field");
   }
 
   @Test
   void refusesMessagesPostedToTheOtherChannelsEndpoint() {
-    WebhookResult onSms = tester.post("sms", signed("sms", text()));
-    assertThat(onSms.status()).isEqualTo(400);
-    assertThat(onSms.code()).isEqualTo("wrong_endpoint");
+    WebhookResult onSms = refused(tester.post("sms", signed("sms", text())), 400, "wrong_endpoint");
     assertThat(onSms.message()).contains("twilio/whatsapp");
 
     Map<String, String> sms = text();
     sms.put("From", "+447700900123");
     sms.put("To", "+14155238886");
-    WebhookResult onWhatsApp = tester.post("whatsapp", signed("whatsapp", sms));
-    assertThat(onWhatsApp.status()).isEqualTo(400);
-    assertThat(onWhatsApp.code()).isEqualTo("wrong_endpoint");
+    WebhookResult onWhatsApp = refused(tester.post("whatsapp", signed("whatsapp", sms)), 400, "wrong_endpoint");
     assertThat(onWhatsApp.message()).contains("twilio/sms");
   }
 
@@ -191,6 +179,13 @@ class TwilioWhatsAppTest {
     assertThat(m.to()).isEqualTo("+14155238886");
     assertThat(m.text()).isEqualTo("hi from the simulator");
     assertThat(m.attributes()).containsEntry("waId", "447700900123").containsKey("profileName");
+  }
+
+  private static WebhookResult refused(WebhookResult r, int status, String code) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertThat(r.code()).isEqualTo(code);
+    assertThat(r.messages()).isEmpty();
+    return r;
   }
 
   @Test
