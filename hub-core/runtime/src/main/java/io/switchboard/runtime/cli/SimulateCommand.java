@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
-    subcommands = {SimulateCommand.Sms.class})
+    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
@@ -42,11 +42,8 @@ final class SimulateCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** {@code switchboard simulate sms}: an inbound SMS through the tenant's Twilio channel. */
-  @Command(name = "sms", mixinStandardHelpOptions = true,
-      description = {"Post an inbound SMS exactly as Twilio would: form fields, X-Twilio-Signature with the",
-          "tenant's auth token, to /webhooks/<tenant>/twilio/sms. Prints the hub's answer."})
-  static final class Sms implements Callable<Integer> {
+  /** The options of a message through the tenant's Twilio channel; subclasses name the endpoint. */
+  abstract static class TwilioMessage implements Callable<Integer> {
 
     @ParentCommand
     SimulateCommand parent;
@@ -63,9 +60,33 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--body", required = true, description = "Message text.")
     String body;
 
+    abstract String endpoint();
+
     @Override
     public Integer call() throws Exception {
-      return parent.send("twilio", "sms", tenant, from, to, body);
+      return parent.send("twilio", endpoint(), tenant, from, to, body);
+    }
+  }
+
+  /** {@code switchboard simulate sms}: an inbound SMS through the tenant's Twilio channel. */
+  @Command(name = "sms", mixinStandardHelpOptions = true,
+      description = {"Post an inbound SMS exactly as Twilio would: form fields, X-Twilio-Signature with the",
+          "tenant's auth token, to /webhooks/<tenant>/twilio/sms. Prints the hub's answer."})
+  static final class Sms extends TwilioMessage {
+    @Override
+    String endpoint() {
+      return "sms";
+    }
+  }
+
+  /** {@code switchboard simulate whatsapp}: an inbound WhatsApp message through the tenant's Twilio channel. */
+  @Command(name = "whatsapp", mixinStandardHelpOptions = true,
+      description = {"Post an inbound WhatsApp message exactly as Twilio would (From/To as whatsapp:+E164,",
+          "ProfileName, WaId), signed with the tenant's auth token, to /webhooks/<tenant>/twilio/whatsapp."})
+  static final class WhatsApp extends TwilioMessage {
+    @Override
+    String endpoint() {
+      return "whatsapp";
     }
   }
 

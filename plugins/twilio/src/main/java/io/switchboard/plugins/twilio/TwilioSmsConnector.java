@@ -5,6 +5,8 @@ import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.ChannelSettings;
 import io.switchboard.api.FormData;
 import io.switchboard.api.InboundMessage;
+import io.switchboard.api.OutboundMessage;
+import io.switchboard.api.PluginContext;
 import io.switchboard.api.SimulatedMessage;
 import io.switchboard.api.WebhookException;
 import io.switchboard.api.WebhookRequest;
@@ -29,7 +31,12 @@ import org.pf4j.Extension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Twilio Programmable Messaging connector: verifies, parses and acknowledges inbound SMS webhooks. */
+/**
+ * Twilio Programmable Messaging connector, id {@code twilio}: inbound SMS/MMS ({@code sms}) and
+ * WhatsApp ({@code whatsapp}) webhooks, verified, parsed and acknowledged with empty TwiML, and
+ * replies on both channels through Twilio's Messages API ({@link #send}, see {@link TwilioMessagesApi}).
+ * Named after its first channel; both endpoints share one verification, parser and simulator.
+ */
 @Extension
 public class TwilioSmsConnector implements ChannelConnector {
 
@@ -37,6 +44,9 @@ public class TwilioSmsConnector implements ChannelConnector {
 
   static final String ID = "twilio";
   static final String SMS = "sms";
+  static final String WHATSAPP = "whatsapp";
+  /** How Twilio writes WhatsApp addresses: {@code whatsapp:+14155550123}. */
+  static final String WHATSAPP_PREFIX = "whatsapp:";
   static final String SIGNATURE_HEADER = "X-Twilio-Signature";
   static final String FORM = "application/x-www-form-urlencoded";
   static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
@@ -48,7 +58,15 @@ public class TwilioSmsConnector implements ChannelConnector {
   private static final List<String> ATTRIBUTES = List.of(
       "AccountSid", "MessagingServiceSid", "ApiVersion", "SmsStatus", "NumSegments", "OptOutType",
       "FromCountry", "FromState", "FromCity", "FromZip",
-      "ToCountry", "ToState", "ToCity", "ToZip");
+      "ToCountry", "ToState", "ToCity", "ToZip",
+      // WhatsApp: message kind, forwarding, shared locations, the message replied to, click-to-WhatsApp ads
+      "MessageType", "Forwarded", "FrequentlyForwarded", "Latitude", "Longitude", "Address", "Label",
+      "OriginalRepliedMessageSid", "ReferralSourceType", "ReferralSourceId", "ReferralSourceUrl",
+      "ReferralHeadline", "ReferralBody", "ReferralCtwaClid");
+
+  /** WhatsApp fields kept under the hub's attribute names (the contact's profile, button replies). */
+  private static final Map<String, String> RENAMED_ATTRIBUTES = Map.of(
+      "ProfileName", "profileName", "WaId", "waId", "ButtonText", "buttonText", "ButtonPayload", "buttonPayload");
 
   /** Calling code to ISO country, enough for the simulator's FromCountry/ToCountry fields. */
   private static final Map<String, String> COUNTRIES = Map.ofEntries(
@@ -60,6 +78,21 @@ public class TwilioSmsConnector implements ChannelConnector {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final TwilioMessagesApi messagesApi;
+
+  /** With the defaults: replies go to {@value TwilioMessagesApi#DEFAULT_BASE_URL}. */
+  public TwilioSmsConnector() {
+    this.messagesApi = TwilioMessagesApi.withDefaults();
+  }
+
+  /**
+   * As the hub creates it: replies use the plugin's settings {@code api-base-url} and
+   * {@code request-timeout-ms} (hub keys {@code switchboard.plugins.twilio.*}) and the hub's HTTP client.
+   */
+  public TwilioSmsConnector(PluginContext context) {
+    this.messagesApi = TwilioMessagesApi.from(context);
+  }
+
   @Override
   public String id() {
     return ID;
@@ -67,7 +100,7 @@ public class TwilioSmsConnector implements ChannelConnector {
 
   @Override
   public Set<String> endpoints() {
-    return Set.of(SMS);
+    return Set.of(SMS, WHATSAPP);
   }
 
   /**
@@ -123,11 +156,17 @@ public class TwilioSmsConnector implements ChannelConnector {
     }
   }
 
+  /**
+   * Parses an inbound SMS/MMS or WhatsApp message. The channel is {@code whatsapp} when Twilio writes
+   * the sender as {@code whatsapp:+E164}; {@code from} and {@code to} are then the plain E.164 numbers.
+   * A message posted to the other channel's endpoint is refused (400 {@code wrong_endpoint}): the
+   * number's or sender's webhook URL in the Twilio console is the wrong one.
+   */
   @Override
   public List<InboundMessage> parse(WebhookRequest request, ChannelSettings settings) throws WebhookException {
     if (!FORM.equals(request.mediaType())) {
       throw WebhookException.badRequest("unsupported_media_type",
-          "Twilio SMS webhooks must be " + FORM + ", got " + describe(request.mediaType()));
+          "Twilio messaging webhooks must be " + FORM + ", got " + describe(request.mediaType()));
     }
     Map<String, List<String>> form = request.form();
     // Twilio sends MessageSid plus the deprecated aliases SmsMessageSid and SmsSid (same value).
@@ -139,17 +178,68 @@ public class TwilioSmsConnector implements ChannelConnector {
     if (from == null) {
       throw WebhookException.badRequest("missing_field", "required field From is missing");
     }
+    String channel = isWhatsApp(from) ? WHATSAPP : SMS;
+    checkEndpoint(endpointOf(request.url()), channel);
     Map<String, String> attributes = new LinkedHashMap<>();
     for (String name : ATTRIBUTES) {
-      String v = FormData.first(form, name);
-      if (v != null && !v.isEmpty()) {
-        attributes.put(name, v);
-      }
+      putIfPresent(attributes, name, FormData.first(form, name));
     }
-    InboundMessage message = new InboundMessage(SMS, sid, from, firstNonBlank(form, "To"),
+    for (Map.Entry<String, String> e : RENAMED_ATTRIBUTES.entrySet()) {
+      putIfPresent(attributes, e.getValue(), FormData.first(form, e.getKey()));
+    }
+    String to = firstNonBlank(form, "To");
+    InboundMessage message = new InboundMessage(channel, sid, plainNumber(from), to == null ? null : plainNumber(to),
         FormData.first(form, "Body"), media(form), null, attributes);
-    LOG.debug("Parsed Twilio SMS {} for tenant {} with {} media", sid, settings.tenantId(), message.media().size());
+    LOG.debug("Parsed Twilio {} message {} for tenant {} with {} media", channel, sid, settings.tenantId(),
+        message.media().size());
     return List.of(message);
+  }
+
+  private static void checkEndpoint(String endpoint, String channel) throws WebhookException {
+    if ((SMS.equals(endpoint) || WHATSAPP.equals(endpoint)) && !endpoint.equals(channel)) {
+      String what = WHATSAPP.equals(channel) ? "a WhatsApp message (From is whatsapp:...)" : "an SMS (From is not whatsapp:...)";
+      throw WebhookException.badRequest("wrong_endpoint", "Twilio posted " + what + " to the '" + endpoint
+          + "' endpoint; set the webhook of the Twilio number or WhatsApp sender to .../twilio/" + channel);
+    }
+  }
+
+  /** The last path segment of a webhook URL ({@code sms}, {@code whatsapp}); empty when there is none. */
+  static String endpointOf(String url) {
+    int end = url.length();
+    int q = url.indexOf('?');
+    int hash = url.indexOf('#');
+    if (q >= 0) {
+      end = q;
+    }
+    if (hash >= 0 && hash < end) {
+      end = hash;
+    }
+    String path = url.substring(0, end);
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  static boolean isWhatsApp(String address) {
+    return address.regionMatches(true, 0, WHATSAPP_PREFIX, 0, WHATSAPP_PREFIX.length());
+  }
+
+  /** An address without Twilio's {@code whatsapp:} prefix. */
+  static String plainNumber(String address) {
+    return isWhatsApp(address) ? address.substring(WHATSAPP_PREFIX.length()).trim() : address;
+  }
+
+  /** An address as Twilio writes it on the channel: {@code whatsapp:+E164} for WhatsApp, as is for SMS. */
+  static String channelAddress(String channel, String number) {
+    String plain = plainNumber(number);
+    return WHATSAPP.equals(channel) ? WHATSAPP_PREFIX + plain : plain;
+  }
+
+  private static void putIfPresent(Map<String, String> attributes, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      attributes.put(name, value);
+    }
   }
 
   @Override
@@ -158,48 +248,44 @@ public class TwilioSmsConnector implements ChannelConnector {
   }
 
   /**
-   * Builds the POST Twilio sends for an inbound SMS, signed with the tenant's auth token.
+   * Sends an SMS/MMS or WhatsApp message with the tenant's own account (see {@link TwilioMessagesApi}).
+   * Not idempotent: Twilio's Messages API takes no idempotency key, so when the hub retries after a
+   * timeout the contact may get the message twice.
+   */
+  @Override
+  public OutboundMessage.Sent send(OutboundMessage message, ChannelSettings settings) throws WebhookException {
+    return messagesApi.send(message, settings);
+  }
+
+  /**
+   * Builds the POST Twilio sends for an inbound SMS or WhatsApp message (endpoint {@code sms}, the
+   * default, or {@code whatsapp}), signed with the tenant's auth token. Numbers may be given with
+   * or without the {@code whatsapp:} prefix.
    *
    * @throws IllegalStateException when the tenant has no auth token, or no phone number and the
    *     message names no {@code to}
    */
   @Override
   public WebhookRequest simulate(SimulatedMessage message, ChannelSettings settings) {
-    if (message.endpoint() != null && !SMS.equals(message.endpoint())) {
+    String endpoint = message.endpoint() == null ? SMS : message.endpoint();
+    if (!SMS.equals(endpoint) && !WHATSAPP.equals(endpoint)) {
       throw new IllegalArgumentException(
-          "connector '" + ID + "' has no endpoint '" + message.endpoint() + "'; it serves: " + SMS);
+          "connector '" + ID + "' has no endpoint '" + endpoint + "'; it serves: " + SMS + ", " + WHATSAPP);
     }
     if (message.url() == null || message.from() == null) {
-      throw new IllegalArgumentException("a simulated Twilio SMS needs a url and a from number");
+      throw new IllegalArgumentException("a simulated Twilio message needs a url and a from number");
     }
     String token = settings.requireSecret(AUTH_TOKEN);
-    String to = message.to() != null && !message.to().isBlank() ? message.to()
+    String to = plainNumber(message.to() != null && !message.to().isBlank() ? message.to()
         : settings.list("phoneNumbers").stream().findFirst().orElseThrow(() -> new IllegalStateException(
-            "tenant '" + settings.tenantId() + "' has no channels.twilio.phoneNumbers; give the message a 'to' number"));
+            "tenant '" + settings.tenantId() + "' has no channels.twilio.phoneNumbers; give the message a 'to' number")));
+    String from = plainNumber(message.from());
+    String text = message.text() == null ? "" : message.text();
     String sid = "SM" + randomHex();
     String accountSid = settings.value("accountSid").filter(v -> !v.isBlank()).orElseGet(() -> "AC" + randomHex());
-
-    // Field order as Twilio sends it; unknown locations are sent as empty fields.
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("ToCountry", country(to));
-    fields.put("ToState", "");
-    fields.put("SmsMessageSid", sid);
-    fields.put("NumMedia", "0");
-    fields.put("ToCity", "");
-    fields.put("FromZip", "");
-    fields.put("SmsSid", sid);
-    fields.put("FromState", "");
-    fields.put("SmsStatus", "received");
-    fields.put("FromCity", "");
-    fields.put("Body", message.text() == null ? "" : message.text());
-    fields.put("FromCountry", country(message.from()));
-    fields.put("To", to);
-    fields.put("ToZip", "");
-    fields.put("NumSegments", "1");
-    fields.put("MessageSid", sid);
-    fields.put("AccountSid", accountSid);
-    fields.put("From", message.from());
-    fields.put("ApiVersion", "2010-04-01");
+    Map<String, String> fields = WHATSAPP.equals(endpoint)
+        ? whatsAppFields(sid, accountSid, from, to, text)
+        : smsFields(sid, accountSid, from, to, text);
 
     StringBuilder body = new StringBuilder();
     fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
@@ -212,8 +298,58 @@ public class TwilioSmsConnector implements ChannelConnector {
     headers.put("User-Agent", "TwilioProxy/1.1");
     headers.put("I-Twilio-Idempotency-Token", UUID.randomUUID().toString());
     headers.put(SIGNATURE_HEADER, TwilioSignature.sign(token, message.url(), fields));
-    LOG.debug("Simulated Twilio SMS {} for tenant {} to {}", sid, settings.tenantId(), message.url());
+    LOG.debug("Simulated Twilio {} message {} for tenant {} to {}", endpoint, sid, settings.tenantId(), message.url());
     return new WebhookRequest("POST", message.url(), headers, body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An inbound SMS's fields in the order Twilio sends them; unknown locations are sent empty. */
+  private static Map<String, String> smsFields(String sid, String accountSid, String from, String to, String text) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("ToCountry", country(to));
+    fields.put("ToState", "");
+    fields.put("SmsMessageSid", sid);
+    fields.put("NumMedia", "0");
+    fields.put("ToCity", "");
+    fields.put("FromZip", "");
+    fields.put("SmsSid", sid);
+    fields.put("FromState", "");
+    fields.put("SmsStatus", "received");
+    fields.put("FromCity", "");
+    fields.put("Body", text);
+    fields.put("FromCountry", country(from));
+    fields.put("To", to);
+    fields.put("ToZip", "");
+    fields.put("NumSegments", "1");
+    fields.put("MessageSid", sid);
+    fields.put("AccountSid", accountSid);
+    fields.put("From", from);
+    fields.put("ApiVersion", "2010-04-01");
+    return fields;
+  }
+
+  /**
+   * An inbound WhatsApp text's fields in the order Twilio sends them: no location fields, the
+   * contact's profile name and WhatsApp id (the number without '+'), addresses with the prefix.
+   */
+  private static Map<String, String> whatsAppFields(String sid, String accountSid, String from, String to,
+      String text) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("SmsMessageSid", sid);
+    fields.put("NumMedia", "0");
+    fields.put("ProfileName", "Simulated contact");
+    fields.put("MessageType", "text");
+    fields.put("SmsSid", sid);
+    fields.put("WaId", from.startsWith("+") ? from.substring(1) : from);
+    fields.put("SmsStatus", "received");
+    fields.put("Body", text);
+    fields.put("To", WHATSAPP_PREFIX + to);
+    fields.put("NumSegments", "1");
+    fields.put("ReferralNumMedia", "0");
+    fields.put("MessageSid", sid);
+    fields.put("AccountSid", accountSid);
+    fields.put("From", WHATSAPP_PREFIX + from);
+    fields.put("ApiVersion", "2010-04-01");
+    return fields;
   }
 
   private static String authToken(ChannelSettings settings) throws WebhookException {

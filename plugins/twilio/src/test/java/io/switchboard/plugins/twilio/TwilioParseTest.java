@@ -147,7 +147,7 @@ class TwilioParseTest {
   @Test
   void identifiesItself() {
     assertThat(connector.id()).isEqualTo("twilio");
-    assertThat(connector.endpoints()).containsExactly("sms");
+    assertThat(connector.endpoints()).containsExactlyInAnyOrder("sms", "whatsapp");
   }
 
   private WebhookException refused(WebhookRequest r) {
