@@ -83,6 +83,8 @@ final class HubFixture implements AutoCloseable {
     o.put(SwitchboardConfig.HTTP_PORT, String.valueOf(port));
     o.put(SwitchboardConfig.HTTP_HOST, "127.0.0.1");
     o.put(SwitchboardConfig.KAFKA_EMBEDDED_PORT, "0");
+    // replies go to a closed local port, never to the real Twilio API
+    o.put("switchboard.plugins.twilio.api-base-url", "http://127.0.0.1:9");
     o.put(SwitchboardConfig.PLUGINS_DIR, home.resolve("plugins").toString());
     o.put(SwitchboardConfig.ROUTES_DIR, Path.of(System.getProperty("switchboard.it.config", "../../config"))
         .resolveSibling("routes").toAbsolutePath().toString());
