@@ -77,32 +77,6 @@ class WebhookHandshakeIT {
     }
   }
 
-  /** Keeps the interface's default challenge: GET is refused as before. */
-  static final class PostOnly implements ChannelConnector {
-    @Override
-    public String id() {
-      return "postonly";
-    }
-
-    @Override
-    public Set<String> endpoints() {
-      return Set.of("in");
-    }
-
-    @Override
-    public void verify(WebhookRequest request, ChannelSettings settings) {}
-
-    @Override
-    public List<InboundMessage> parse(WebhookRequest request, ChannelSettings settings) {
-      return List.of();
-    }
-
-    @Override
-    public WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted) {
-      return WebhookResponse.ok();
-    }
-  }
-
   static final Handshaking META = new Handshaking();
   static Main main;
   static String base;
@@ -112,8 +86,9 @@ class WebhookHandshakeIT {
   static void startRoutes() throws Exception {
     Tenant acme = new Tenant("acme", "Acme", List.of("k"), Map.of(
         "meta", new ChannelSettings("acme", Map.of(), Map.of("verifyToken", VERIFY_TOKEN)),
-        "postonly", new ChannelSettings("acme", Map.of(), Map.of())));
-    Map<String, ChannelConnector> connectors = Map.of("meta", META, "postonly", new PostOnly());
+        "test", new ChannelSettings("acme", Map.of(), Map.of())));
+    // WebhookIngressIT's connector keeps the interface's default challenge: GET is refused as before.
+    Map<String, ChannelConnector> connectors = Map.of("meta", META, "test", new WebhookIngressIT.AcceptAll());
     WebhookIngress ingress = new WebhookIngress(() -> TenantRegistry.of(acme),
         id -> Optional.ofNullable(connectors.get(id)), null, null, 65536);
     Readiness readiness = new Readiness();
@@ -166,7 +141,7 @@ class WebhookHandshakeIT {
     assertThat(get("/webhooks/nobody/meta/messages?hub.challenge=1").statusCode()).isEqualTo(404);
     assertThat(get("/webhooks/acme/meta/nowhere?hub.challenge=1").body()).contains("unknown_endpoint");
     assertThat(get("/webhooks/acme/other/messages?hub.challenge=1").body()).contains("unknown_connector");
-    HttpResponse<String> postOnly = get("/webhooks/acme/postonly/in");
+    HttpResponse<String> postOnly = get("/webhooks/acme/test/in");
     assertThat(postOnly.statusCode()).isEqualTo(405);
     assertThat(postOnly.body()).contains("method_not_allowed");
     HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/webhooks/acme/meta/messages"))

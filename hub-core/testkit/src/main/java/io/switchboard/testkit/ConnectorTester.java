@@ -99,13 +99,9 @@ public final class ConnectorTester {
    * @throws RuntimeException whatever unexpected exception the connector threw (the hub's 500)
    */
   public WebhookResult post(String endpoint, WebhookRequest request) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(request, "request");
-    if (!"POST".equals(request.method())) {
-      return WebhookResult.refused(405, "method_not_allowed", "webhooks accept POST only");
-    }
-    if (!connector.endpoints().contains(endpoint)) {
-      return unknownEndpoint(endpoint);
+    WebhookResult misaddressed = misaddressed(endpoint, request, "POST", "webhooks accept POST only");
+    if (misaddressed != null) {
+      return misaddressed;
     }
     if (request.body().length > maxBodyBytes) {
       return WebhookResult.refused(413, "payload_too_large",
@@ -144,13 +140,9 @@ public final class ConnectorTester {
    * @throws ContractViolation when the connector breaks the API's contract
    */
   public WebhookResult challenge(String endpoint, WebhookRequest request) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(request, "request");
-    if (!"GET".equals(request.method())) {
-      return WebhookResult.refused(405, "method_not_allowed", "a verification handshake is a GET");
-    }
-    if (!connector.endpoints().contains(endpoint)) {
-      return unknownEndpoint(endpoint);
+    WebhookResult misaddressed = misaddressed(endpoint, request, "GET", "a verification handshake is a GET");
+    if (misaddressed != null) {
+      return misaddressed;
     }
     WebhookResponse response;
     try {
@@ -164,9 +156,18 @@ public final class ConnectorTester {
     return WebhookResult.accepted(response, List.of(), List.of());
   }
 
-  private WebhookResult unknownEndpoint(String endpoint) {
-    return WebhookResult.refused(404, "unknown_endpoint",
-        "connector '" + connector.id() + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
+  /** The hub's refusal of a request with the wrong method or to an unknown endpoint; null when it is neither. */
+  private WebhookResult misaddressed(String endpoint, WebhookRequest request, String method, String methodMessage) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(request, "request");
+    if (!method.equals(request.method())) {
+      return WebhookResult.refused(405, "method_not_allowed", methodMessage);
+    }
+    if (!connector.endpoints().contains(endpoint)) {
+      return WebhookResult.refused(404, "unknown_endpoint",
+          "connector '" + connector.id() + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
+    }
+    return null;
   }
 
   /** The hub's answer to a connector's refusal, once it is checked against the API's contract. */
