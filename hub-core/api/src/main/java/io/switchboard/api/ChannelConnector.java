@@ -11,6 +11,8 @@ import org.pf4j.ExtensionPoint;
  * <p>The hub serves every endpoint at {@code POST /webhooks/{tenant}/{id()}/{endpoint}} and calls,
  * in order, {@link #verify}, {@link #parse} and, only after every parsed message has been appended
  * to the inbound log, {@link #acknowledge}. A connector never sees another tenant's settings.
+ * Providers that confirm a callback URL with a {@code GET} handshake before posting to it (Meta's
+ * {@code hub.challenge}) are answered by {@link #challenge}.
  *
  * <p>Threading: one instance serves all tenants and is called concurrently from many request
  * threads; implementations must be stateless or thread-safe. No method may block on remote calls.
@@ -43,6 +45,25 @@ public interface ChannelConnector extends ExtensionPoint {
    * Called for duplicates too: a provider retrying a message must get the same answer.
    */
   WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted);
+
+  /**
+   * Answers a {@code GET} to one of the connector's endpoints: the verification handshake some
+   * providers make before they post to a callback URL (Meta sends {@code hub.mode},
+   * {@code hub.verify_token} and {@code hub.challenge} in the query string and expects the
+   * challenge echoed back). The hub resolves the tenant, the connector, the endpoint and the
+   * tenant's settings exactly as for a POST, stores nothing, and answers what this returns.
+   * {@code request.url()} carries the query string; the body is empty.
+   *
+   * <p>Optional: connectors whose provider makes no handshake keep this default, which refuses
+   * with {@code 405 method_not_allowed}, the answer GET got before the method existed.
+   *
+   * @return the answer, 2xx (e.g. the challenge as {@code text/plain})
+   * @throws WebhookException 4xx when the handshake is not the provider's or its token is wrong
+   *     (403); its message must never contain the token
+   */
+  default WebhookResponse challenge(WebhookRequest request, ChannelSettings settings) throws WebhookException {
+    throw new WebhookException(405, "method_not_allowed", "connector '" + id() + "' accepts POST only");
+  }
 
   /**
    * Sends a message to a contact through the provider (the connector's outbound direction), with

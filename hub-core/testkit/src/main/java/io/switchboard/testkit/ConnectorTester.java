@@ -99,14 +99,9 @@ public final class ConnectorTester {
    * @throws RuntimeException whatever unexpected exception the connector threw (the hub's 500)
    */
   public WebhookResult post(String endpoint, WebhookRequest request) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(request, "request");
-    if (!"POST".equals(request.method())) {
-      return WebhookResult.refused(405, "method_not_allowed", "webhooks accept POST only");
-    }
-    if (!connector.endpoints().contains(endpoint)) {
-      return WebhookResult.refused(404, "unknown_endpoint",
-          "connector '" + connector.id() + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
+    WebhookResult misaddressed = misaddressed(endpoint, request, "POST", "webhooks accept POST only");
+    if (misaddressed != null) {
+      return misaddressed;
     }
     if (request.body().length > maxBodyBytes) {
       return WebhookResult.refused(413, "payload_too_large",
@@ -116,20 +111,9 @@ public final class ConnectorTester {
     try {
       messages = PluginCalls.verifyAndParse(connector, request, settings);
     } catch (WebhookException e) {
-      if (e.status() < 400 || e.status() > 499) {
-        throw new ContractViolation("connector '" + connector.id() + "' refused with status " + e.status()
-            + " (" + e.code() + "); a WebhookException must carry a 4xx status", e);
-      }
-      if (e.code() == null || e.code().isBlank()) {
-        throw new ContractViolation("connector '" + connector.id() + "' refused with status " + e.status()
-            + " but no code; give every WebhookException a stable code such as invalid_signature", e);
-      }
-      checkNoSecret("the message of WebhookException " + e.code(), e.getMessage());
-      return WebhookResult.refused(e.status(), e.code(), e.getMessage());
+      return refusal(e);
     } catch (IllegalStateException e) {
-      // The hub answers this as its own misconfiguration (a tenant without a needed secret).
-      checkNoSecret("the message of an IllegalStateException", e.getMessage());
-      return WebhookResult.refused(500, "channel_misconfigured", e.getMessage());
+      return misconfigured(e);
     }
     if (messages == null) {
       throw new ContractViolation("connector '" + connector.id() + "'.parse returned null; return an empty list "
@@ -145,18 +129,80 @@ public final class ConnectorTester {
       }
     }
     WebhookResponse response = PluginCalls.call(connector, () -> connector.acknowledge(request, messages));
+    checkAnswer("acknowledge", response, "refuse bad requests in verify or parse");
+    return WebhookResult.accepted(response, messages, queued);
+  }
+
+  /**
+   * Handles a GET to an endpoint as the hub would: a provider's verification handshake, answered
+   * by {@link ChannelConnector#challenge} with the tenant's settings. Nothing is parsed or queued.
+   *
+   * @throws ContractViolation when the connector breaks the API's contract
+   */
+  public WebhookResult challenge(String endpoint, WebhookRequest request) {
+    WebhookResult misaddressed = misaddressed(endpoint, request, "GET", "a verification handshake is a GET");
+    if (misaddressed != null) {
+      return misaddressed;
+    }
+    WebhookResponse response;
+    try {
+      response = PluginCalls.call(connector, () -> connector.challenge(request, settings));
+    } catch (WebhookException e) {
+      return refusal(e);
+    } catch (IllegalStateException e) {
+      return misconfigured(e);
+    }
+    checkAnswer("challenge", response, "refuse a wrong handshake with a WebhookException");
+    return WebhookResult.accepted(response, List.of(), List.of());
+  }
+
+  /** The hub's refusal of a request with the wrong method or to an unknown endpoint; null when it is neither. */
+  private WebhookResult misaddressed(String endpoint, WebhookRequest request, String method, String methodMessage) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(request, "request");
+    if (!method.equals(request.method())) {
+      return WebhookResult.refused(405, "method_not_allowed", methodMessage);
+    }
+    if (!connector.endpoints().contains(endpoint)) {
+      return WebhookResult.refused(404, "unknown_endpoint",
+          "connector '" + connector.id() + "' has no endpoint '" + endpoint + "'; it serves " + connector.endpoints());
+    }
+    return null;
+  }
+
+  /** The hub's answer to a connector's refusal, once it is checked against the API's contract. */
+  private WebhookResult refusal(WebhookException e) {
+    if (e.status() < 400 || e.status() > 499) {
+      throw new ContractViolation("connector '" + connector.id() + "' refused with status " + e.status()
+          + " (" + e.code() + "); a WebhookException must carry a 4xx status", e);
+    }
+    if (e.code() == null || e.code().isBlank()) {
+      throw new ContractViolation("connector '" + connector.id() + "' refused with status " + e.status()
+          + " but no code; give every WebhookException a stable code such as invalid_signature", e);
+    }
+    checkNoSecret("the message of WebhookException " + e.code(), e.getMessage());
+    return WebhookResult.refused(e.status(), e.code(), e.getMessage());
+  }
+
+  /** The hub answers this as its own misconfiguration (a tenant without a needed secret). */
+  private WebhookResult misconfigured(IllegalStateException e) {
+    checkNoSecret("the message of an IllegalStateException", e.getMessage());
+    return WebhookResult.refused(500, "channel_misconfigured", e.getMessage());
+  }
+
+  /** A connector's answer (from acknowledge or challenge) must be a 2xx with a body and no secret. */
+  private void checkAnswer(String method, WebhookResponse response, String hint) {
     if (response == null) {
-      throw new ContractViolation("connector '" + connector.id() + "'.acknowledge returned null");
+      throw new ContractViolation("connector '" + connector.id() + "'." + method + " returned null");
     }
     if (response.status() < 200 || response.status() > 299) {
-      throw new ContractViolation("connector '" + connector.id() + "'.acknowledge answered status "
-          + response.status() + "; acknowledgements are 2xx (refuse bad requests in verify or parse)");
+      throw new ContractViolation("connector '" + connector.id() + "'." + method + " answered status "
+          + response.status() + "; answers are 2xx (" + hint + ")");
     }
     if (response.body() == null) {
-      throw new ContractViolation("connector '" + connector.id() + "'.acknowledge answered a null body; use \"\"");
+      throw new ContractViolation("connector '" + connector.id() + "'." + method + " answered a null body; use \"\"");
     }
-    checkNoSecret("the acknowledgement body", response.body());
-    return WebhookResult.accepted(response, messages, queued);
+    checkNoSecret("the " + method + " body", response.body());
   }
 
   /**
@@ -216,6 +262,17 @@ public final class ConnectorTester {
    */
   public static WebhookRequest json(String url, String body, String... headers) {
     return raw(url, "application/json", body, headers);
+  }
+
+  /**
+   * A GET, as a provider's verification handshake sends it: the parameters are in the URL's query
+   * string, there is no body.
+   *
+   * @param headers headers as name, value pairs
+   */
+  public static WebhookRequest get(String url, String... headers) {
+    WebhookRequest r = raw(url, null, null, headers);
+    return new WebhookRequest("GET", r.url(), r.headers(), r.body());
   }
 
   /**

@@ -57,6 +57,31 @@ class ConnectorTesterTest {
   }
 
   @Test
+  void aHandshakeGetReachesChallengeAndAConnectorWithoutOneRefusesIt() {
+    WebhookResult refused = tiny.challenge("messages", ConnectorTester.get(tiny.url("messages") + "?hub.challenge=42"));
+    assertThat(refused.status()).isEqualTo(405);
+    assertThat(refused.code()).isEqualTo("method_not_allowed");
+
+    ChannelConnector echoing = new TinyConnector() {
+      @Override
+      public WebhookResponse challenge(WebhookRequest request, ChannelSettings settings) throws WebhookException {
+        if (!request.url().contains("token=" + settings.requireSecret("token"))) {
+          throw WebhookException.forbidden("invalid_verify_token", "wrong token");
+        }
+        return new WebhookResponse(200, "text/plain", "42");
+      }
+    };
+    ConnectorTester tester = ConnectorTester.builder(echoing).secret("token", TOKEN).build();
+    WebhookResult ok = tester.challenge("messages", ConnectorTester.get(tester.url("messages") + "?token=" + TOKEN));
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("42");
+    assertThat(ok.messages()).isEmpty();
+    assertThat(tester.challenge("messages", ConnectorTester.get(tester.url("messages") + "?token=x")).status()).isEqualTo(403);
+    assertThat(tester.challenge("voice", ConnectorTester.get(tester.url("voice"))).code()).isEqualTo("unknown_endpoint");
+    assertThat(tester.challenge("messages", form(tester.url("messages"), fields())).status()).isEqualTo(405);
+  }
+
+  @Test
   void webhookExceptionFromVerifyBecomesItsStatusCodeAndMessage() {
     WebhookResult missing = tiny.post("messages", form(tiny.url("messages"), fields("id", "m-1")));
     assertThat(missing.status()).isEqualTo(403);

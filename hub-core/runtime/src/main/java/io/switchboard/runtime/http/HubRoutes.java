@@ -257,8 +257,11 @@ public final class HubRoutes extends RouteBuilder {
     HttpMessage msg = e.getMessage(HttpMessage.class);
     var req = msg.getRequest();
     String correlationId = UUID.randomUUID().toString();
-    if (!"POST".equals(req.method().name())) {
-      throw new ApiError(405, "method_not_allowed", "webhooks accept POST only");
+    String method = req.method().name();
+    // GET is a provider's verification handshake (ChannelConnector.challenge), stored nowhere.
+    boolean handshake = "GET".equals(method);
+    if (!handshake && !"POST".equals(method)) {
+      throw new ApiError(405, "method_not_allowed", "webhooks accept POST, and GET for a provider's verification handshake");
     }
     WebhookIngress ingress = readiness.services().ingress();
     Map<String, String> headers = new LinkedHashMap<>();
@@ -267,12 +270,14 @@ public final class HubRoutes extends RouteBuilder {
     byte[] body = RawBody.read(req, ingress.maxBodyBytes(), 30_000);
     String url = publicUrl.resolve(req.getHeader("X-Forwarded-Proto"), req.getHeader("X-Forwarded-Host"),
         host(req), req.path(), req.query());
-    WebhookRequest request = new WebhookRequest("POST", url, headers, body);
+    WebhookRequest request = new WebhookRequest(method, url, headers, body);
     String tenant = segment(e, 1);
     String connector = segment(e, 2);
     WebhookResponse response;
     try {
-      response = ingress.handle(tenant, connector, segment(e, 3), request, correlationId);
+      response = handshake
+          ? ingress.challenge(tenant, connector, segment(e, 3), request, correlationId)
+          : ingress.handle(tenant, connector, segment(e, 3), request, correlationId);
     } catch (ApiError refused) {
       // unknown tenants and connectors are not labels: anyone could mint them
       boolean known = refused.status() != 404;

@@ -58,6 +58,9 @@ public final class WebhookIngress {
     return maxBodyBytes;
   }
 
+  /** The tenant, connector and tenant's settings a webhook call is addressed to. */
+  private record Target(Tenant tenant, ChannelConnector connector, ChannelSettings settings) {}
+
   /**
    * Handles one call to {@code /webhooks/{tenant}/{connector}/{endpoint}}.
    *
@@ -65,6 +68,45 @@ public final class WebhookIngress {
    */
   public WebhookResponse handle(String tenantId, String connectorId, String endpoint, WebhookRequest request,
       String correlationId) {
+    Target target = resolve(tenantId, connectorId, endpoint);
+    Tenant tenant = target.tenant();
+    ChannelConnector connector = target.connector();
+    int limit = tenant.limits().maxBodyBytes() == null ? maxBodyBytes : Math.min(maxBodyBytes, tenant.limits().maxBodyBytes());
+    if (request.body().length > limit) {
+      throw new ApiError(413, "payload_too_large",
+          "the body is " + request.body().length + " bytes; webhooks accept at most " + limit);
+    }
+    List<InboundMessage> messages = callConnector(connectorId, tenantId, request, correlationId,
+        () -> PluginCalls.verifyAndParse(connector, request, target.settings()));
+    // after the signature check: an unsigned request must not spend the tenant's allowance
+    admit(tenant);
+    enqueue(tenantId, connectorId, messages, correlationId);
+    List<InboundMessage> accepted = messages;
+    return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted));
+  }
+
+  /**
+   * Handles a {@code GET} to {@code /webhooks/{tenant}/{connector}/{endpoint}}: a provider's
+   * verification handshake, answered by {@link ChannelConnector#challenge}. Resolves the call as
+   * {@link #handle} does and stores nothing.
+   *
+   * @throws ApiError with the status and code to answer
+   */
+  public WebhookResponse challenge(String tenantId, String connectorId, String endpoint, WebhookRequest request,
+      String correlationId) {
+    Target target = resolve(tenantId, connectorId, endpoint);
+    ChannelConnector connector = target.connector();
+    return callConnector(connectorId, tenantId, request, correlationId,
+        () -> PluginCalls.call(connector, () -> connector.challenge(request, target.settings())));
+  }
+
+  /**
+   * Finds what a call is addressed to.
+   *
+   * @throws ApiError 404 for an unknown tenant, connector or endpoint or a tenant without the
+   *     channel; 503 when the tenant's connector is not started right now
+   */
+  private Target resolve(String tenantId, String connectorId, String endpoint) {
     Tenant tenant = tenants.get().find(tenantId)
         .orElseThrow(() -> ApiError.notFound("unknown_tenant", "no tenant '" + tenantId + "' on this hub"));
     ChannelSettings settings = tenant.channel(connectorId).orElse(null);
@@ -86,28 +128,29 @@ public final class WebhookIngress {
       throw ApiError.notFound("channel_not_configured",
           "tenant '" + tenantId + "' has no '" + connectorId + "' channel configured");
     }
-    int limit = tenant.limits().maxBodyBytes() == null ? maxBodyBytes : Math.min(maxBodyBytes, tenant.limits().maxBodyBytes());
-    if (request.body().length > limit) {
-      throw new ApiError(413, "payload_too_large",
-          "the body is " + request.body().length + " bytes; webhooks accept at most " + limit);
-    }
-    List<InboundMessage> messages;
+    return new Target(tenant, connector, settings);
+  }
+
+  /** Runs a call into the connector, turning its refusals into the hub's answers. */
+  private static <T> T callConnector(String connectorId, String tenantId, WebhookRequest request, String correlationId,
+      PluginCalls.Call<T, WebhookException> call) {
     try {
-      messages = PluginCalls.verifyAndParse(connector, request, settings);
+      return call.call();
     } catch (WebhookException e) {
-      LOG.info("Refused {} webhook for tenant {} at {} ({} bytes): {} {} [{}]", connectorId, tenantId, request.url(),
-          request.body().length, e.status(), e.code(), correlationId);
+      LOG.info("Refused {} {} webhook for tenant {} at {} ({} bytes): {} {} [{}]", request.method(), connectorId,
+          tenantId, withoutQuery(request.url()), request.body().length, e.status(), e.code(), correlationId);
       throw new ApiError(e.status(), e.code(), e.getMessage());
     } catch (IllegalStateException e) {
       // A tenant file without a secret the connector needs: the hub's fault, not the provider's.
       LOG.error("Connector {} cannot serve tenant {}: {} [{}]", connectorId, tenantId, e.getMessage(), correlationId);
       throw new ApiError(500, "channel_misconfigured", e.getMessage());
     }
-    // after the signature check: an unsigned request must not spend the tenant's allowance
-    admit(tenant);
-    enqueue(tenantId, connectorId, messages, correlationId);
-    List<InboundMessage> accepted = messages;
-    return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted));
+  }
+
+  /** A handshake's query string carries the provider's verify token: keep it out of the log. */
+  private static String withoutQuery(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
   }
 
   /**
