@@ -91,12 +91,7 @@ public final class ReadApi {
     } catch (SQLException e) {
       throw ApiError.unavailable("store_unavailable", "the store is not answering; retry later", 5);
     }
-    String next = null;
-    if (items.size() > limit) {
-      items.remove(limit);
-      Map<String, Object> last = items.get(limit - 1);
-      next = new Cursor(Instant.parse((String) last.get("receivedAt")), (UUID) last.get("id")).encode();
-    }
+    String next = Cursor.trim(items, limit, "receivedAt");
     Map<String, Object> page = new LinkedHashMap<>();
     page.put("items", items);
     page.put("nextCursor", next);
@@ -192,6 +187,19 @@ public final class ReadApi {
 
   /** Position after the last item of a page: (received_at, id) of that item, opaque to clients. */
   record Cursor(Instant receivedAt, UUID id) {
+    /**
+     * Trims a page read with {@code limit + 1} rows to {@code limit} and gives the cursor after its
+     * last item, keyed on (that item's {@code timeKey}, its {@code id}); null when there is no more.
+     */
+    static String trim(List<Map<String, Object>> items, int limit, String timeKey) {
+      if (items.size() <= limit) {
+        return null;
+      }
+      items.remove(limit);
+      Map<String, Object> last = items.get(limit - 1);
+      return new Cursor(Instant.parse((String) last.get(timeKey)), (UUID) last.get("id")).encode();
+    }
+
     String encode() {
       String raw = receivedAt.toString() + "|" + id;
       return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));

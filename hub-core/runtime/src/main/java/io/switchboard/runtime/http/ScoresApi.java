@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,12 +105,7 @@ public final class ScoresApi {
           }
         }
       }
-      String next = null;
-      if (history.size() > limit) {
-        history.remove(limit);
-        Map<String, Object> last = history.get(limit - 1);
-        next = new ReadApi.Cursor(Instant.parse((String) last.get("computedAt")), (UUID) last.get("id")).encode();
-      }
+      String next = ReadApi.Cursor.trim(history, limit, "computedAt");
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("contactId", contact);
       out.put("current", current);
