@@ -181,7 +181,8 @@ public final class ActionDispatcher implements AutoCloseable {
       return Outcome.retry("connector '" + connectorId + "' is not started right now");
     }
     OutboundMessage m = new OutboundMessage(String.valueOf(p.get("channel")), String.valueOf(p.get("to")),
-        (String) p.get("from"), String.valueOf(p.get("text")), List.of(), d.id().toString(), Map.of());
+        (String) p.get("from"), String.valueOf(p.get("text")), List.of(), d.id().toString(),
+        threading(tenant.id(), p.get("inReplyTo")));
     try {
       OutboundMessage.Sent sent = PluginCalls.call(connector.get(), () -> connector.get().send(m, settings.get()));
       return Outcome.ok(Map.of("providerMessageId", String.valueOf(sent.providerMessageId()), "status", String.valueOf(sent.status())));
@@ -190,6 +191,39 @@ public final class ActionDispatcher implements AutoCloseable {
     } catch (WebhookException e) {
       // the provider refused: a 4xx will not get better by retrying
       return e.status() >= 400 && e.status() < 500 && e.status() != 429 ? Outcome.fail(e.getMessage()) : Outcome.retry(e.getMessage());
+    }
+  }
+
+  /**
+   * What a reply needs to thread with the message it answers: that message's provider id as
+   * {@code inReplyToMessageId}, its {@code references} followed by it, and its {@code subject}
+   * (e-mail threads on these; other connectors ignore them). Empty when the reply answers nothing.
+   */
+  private Map<String, String> threading(String tenant, Object inReplyTo) {
+    if (inReplyTo == null) {
+      return Map.of();
+    }
+    try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
+        "select provider_message_id, attributes->>'references', attributes->>'subject' from interactions"
+            + " where tenant_id = ? and id = ?::uuid")) {
+      ps.setString(1, tenant);
+      ps.setString(2, String.valueOf(inReplyTo));
+      try (var rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Map.of();
+        }
+        Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("inReplyToMessageId", rs.getString(1));
+        String refs = rs.getString(2);
+        a.put("references", (refs == null || refs.isBlank() ? "" : refs.strip() + " ") + rs.getString(1));
+        if (rs.getString(3) != null) {
+          a.put("subject", rs.getString(3));
+        }
+        return a;
+      }
+    } catch (java.sql.SQLException | IllegalArgumentException e) {
+      LOG.debug("No threading for a reply to {}: {}", inReplyTo, e.toString());
+      return Map.of();
     }
   }
 
