@@ -53,9 +53,14 @@ class TwilioSendTest {
     server.createContext("/", this::answer);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
-    connector = new TwilioSmsConnector(new TestPluginContext("twilio")
+    connector = connector("10000");
+  }
+
+  /** The connector against the stub, with this request timeout (ms). */
+  private TwilioSmsConnector connector(String timeoutMs) {
+    return new TwilioSmsConnector(new TestPluginContext("twilio")
         .config("api-base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/")
-        .config("request-timeout-ms", "500"));
+        .config("request-timeout-ms", timeoutMs));
   }
 
   @AfterEach
@@ -194,15 +199,13 @@ class TwilioSendTest {
   @Test
   void timesOutAfterTheRequestTimeout() {
     hang = true;
-    long start = System.nanoTime();
-    UncheckedIOException e = catchThrowableOfType(UncheckedIOException.class, () -> connector.send(
+    TwilioSmsConnector impatient = connector("500");
+    UncheckedIOException e = catchThrowableOfType(UncheckedIOException.class, () -> impatient.send(
         message("sms", "+14155550123", null, "hi", List.of()), tenant("acme", ACME_SID, ACME_TOKEN, "+15550006000")));
-    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(e).isNotNull();
     assertThat(e.getCause()).isInstanceOf(HttpTimeoutException.class);
     assertThat(e.getMessage()).contains("500 ms", "twice").doesNotContain(ACME_TOKEN);
-    assertThat(elapsedMs).isBetween(400L, 4000L);
   }
 
   @Test
