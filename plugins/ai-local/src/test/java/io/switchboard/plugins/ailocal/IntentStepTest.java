@@ -50,6 +50,31 @@ class IntentStepTest {
   }
 
   @Test
+  void minilmFindsTheIntentOfTheNearestExampleWithItsOwnEmbedder() throws Exception {
+    // MiniLM's cosines run lower than BGE-small's (unrelated sentences near 0 to 0.3): BGE's default threshold of
+    // 0.6 would turn right answers into unknown, so a MiniLM tenant sets its own.
+    step.configure(Map.of("intents", INTENTS, "model", "minilm", "unknownThreshold", 0.3));
+
+    Map<?, ?> intent = (Map<?, ?>) step.run("I want a refund").get("intent");
+    assertThat(intent.get("name")).isEqualTo("refund");
+    assertThat((Double) intent.get("confidence")).isBetween(0.5, 1.0);
+    assertThat((List<?>) intent.get("alternatives")).hasSize(3);
+    assertThat(name(step.run("my parcel still hasn't shown up"))).isEqualTo("delivery");
+    assertThat(name(step.run("terminate my membership please"))).isEqualTo("cancel");
+    List<Map<String, Object>> batched = step.runBatch(List.of(interaction().text("refund please").build(),
+        interaction().text("").build(), interaction().text("where's my stuff").build(),
+        interaction().text("I'd like to cancel").build()));
+    assertThat(batched).extracting(IntentStepTest::name).containsExactly("refund", "unknown", "delivery", "cancel");
+
+    // One embedder a model, shared; the default stays BGE-small, and the two models' examples are cached apart.
+    BatchEmbedder minilm = PluginResources.get().embedder(context.configuration(), BatchEmbedder.Model.MINILM);
+    assertThat(PluginResources.get().embedder(context.configuration(), BatchEmbedder.Model.MINILM)).isSameAs(minilm);
+    assertThat(PluginResources.get().embedder(context.configuration()).model()).isEqualTo(BatchEmbedder.Model.BGE_SMALL);
+    assertThat(IntentStepFactory.cacheKey(minilm, INTENTS))
+        .isNotEqualTo(IntentStepFactory.cacheKey(PluginResources.get().embedder(context.configuration()), INTENTS));
+  }
+
+  @Test
   void farFromEveryExampleIsUnknown() throws Exception {
     step.configure(Map.of("intents", INTENTS, "unknownThreshold", 0.7));
     Map<?, ?> intent = (Map<?, ?>) step.run("The giraffe is the tallest living animal").get("intent");
@@ -157,7 +182,7 @@ class IntentStepTest {
   void configErrorsNameTheField() throws Exception {
     assertThatThrownBy(() -> step.configure(Map.of("intent", INTENTS)))
         .isInstanceOf(StepConfigException.class)
-        .hasMessage("step 'ai.intent': unknown field 'intent'; known fields: cacheSize, examplesCsv, intents, k, unknownThreshold");
+        .hasMessage("step 'ai.intent': unknown field 'intent'; known fields: cacheSize, examplesCsv, intents, k, model, unknownThreshold");
     assertThatThrownBy(() -> step.configure(Map.of()))
         .isInstanceOf(StepConfigException.class)
         .hasMessage("step 'ai.intent': intents: give at least one intent with example utterances, inline or through examplesCsv");
@@ -179,6 +204,9 @@ class IntentStepTest {
     assertThatThrownBy(() -> step.configure(Map.of("intents", INTENTS, "cacheSize", -1)))
         .isInstanceOf(StepConfigException.class)
         .hasMessage("step 'ai.intent': cacheSize: must be between 0 and 100000, got -1");
+    assertThatThrownBy(() -> step.configure(Map.of("intents", INTENTS, "model", "gpt")))
+        .isInstanceOf(StepConfigException.class)
+        .hasMessage("step 'ai.intent': model: must be one of bge-small, minilm, got 'gpt'");
     assertThatThrownBy(() -> step.configure(Map.of("intents", List.of("refund"))))
         .isInstanceOf(StepConfigException.class)
         .hasMessageStartingWith("step 'ai.intent': field 'intents' must be");
