@@ -17,7 +17,7 @@ public final class Readiness {
   /** What the HTTP routes need once the hub is up. */
   public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi,
       io.switchboard.runtime.http.WorkflowApi workflowApi, io.switchboard.runtime.http.ScoresApi scoresApi,
-      io.switchboard.runtime.scheduling.JobScheduler scheduler) {}
+      io.switchboard.runtime.scheduling.JobScheduler scheduler, io.switchboard.runtime.kb.KnowledgeApi knowledgeApi) {}
 
   private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
   private final Map<String, java.util.function.Supplier<?>> details = new LinkedHashMap<>();
@@ -42,23 +42,6 @@ public final class Readiness {
 
   void publish(Services s) {
     this.services = s;
-  }
-
-  /** Services of optional features (the knowledge base), by type, published once they are up. */
-  private final Map<Class<?>, Object> extras = new java.util.concurrent.ConcurrentHashMap<>();
-
-  <T> void publish(Class<T> type, T service) {
-    extras.put(type, service);
-  }
-
-  /** A feature's service, or the same 503 as {@link #services()} while it is not up. */
-  public <T> T service(Class<T> type) {
-    Object s = extras.get(type);
-    if (s == null) {
-      services();
-      throw ApiError.unavailable("not_ready", "the hub is starting; retry in a few seconds", 5);
-    }
-    return type.cast(s);
   }
 
   void fail(String reason) {

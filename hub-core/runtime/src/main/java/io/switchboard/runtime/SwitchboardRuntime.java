@@ -207,8 +207,6 @@ public final class SwitchboardRuntime implements AutoCloseable {
           Duration.ofMillis(config.intValue(io.switchboard.runtime.kb.KnowledgeService.POLL_MS))));
       plugins.onChange(knowledge::pluginsChanged);
       knowledge.start();
-      readiness.publish(io.switchboard.runtime.kb.KnowledgeApi.class, new io.switchboard.runtime.kb.KnowledgeApi(
-          knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES)));
 
       readiness.publish(new Readiness.Services(
           new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
@@ -218,7 +216,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
               config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE)),
           new WorkflowApi(tenantDir, workflows, db.dataSource(), phones, () -> TenantSchema.generate(
               stepFactories(builtins, plugins))),
-          new ScoresApi(db.dataSource()), scheduler));
+          new ScoresApi(db.dataSource()), scheduler,
+          new io.switchboard.runtime.kb.KnowledgeApi(knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES))));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());

@@ -232,7 +232,7 @@ public final class HubRoutes extends RouteBuilder {
   }
 
   private io.switchboard.runtime.kb.KnowledgeApi knowledge() {
-    return readiness.service(io.switchboard.runtime.kb.KnowledgeApi.class);
+    return readiness.services().knowledgeApi();
   }
 
   /** The read API's tenant check on a paused request; a refused client's upload is drained so it reads the refusal. */

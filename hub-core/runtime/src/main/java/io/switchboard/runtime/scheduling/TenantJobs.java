@@ -103,18 +103,17 @@ public final class TenantJobs {
     int contacts = 0;
     int events = 0;
     Map<String, Integer> levels = new LinkedHashMap<>();
-    UUID after = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
-    boolean first = true;
+    UUID after = null;
     while (true) {
       List<Spine.Message> out = new ArrayList<>();
       List<Contact> page = new ArrayList<>();
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("select id, phone, email, display_name, attributes::text from contacts"
-            + " where tenant_id = ?" + (first ? "" : " and id > ?") + " order by id limit ?")) {
+            + " where tenant_id = ?" + (after == null ? "" : " and id > ?") + " order by id limit ?")) {
           int i = 1;
           ps.setString(i++, tenant.id());
-          if (!first) {
+          if (after != null) {
             ps.setObject(i++, after);
           }
           ps.setInt(i, PAGE);
@@ -144,7 +143,6 @@ public final class TenantJobs {
       events += out.size();
       spine.sendAll(out);
       after = page.get(page.size() - 1).id();
-      first = false;
       if (page.size() < PAGE) {
         break;
       }

@@ -52,8 +52,4 @@ public record Score(String kind, int score, String level, List<Factor> factors) 
   static int clamp(double v) {
     return (int) Math.max(0, Math.min(100, Math.round(v)));
   }
-
-  static Map<String, Object> copy(Map<String, Object> m) {
-    return new LinkedHashMap<>(m);
-  }
 }

@@ -5,6 +5,7 @@ import io.switchboard.api.StepExecution;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.workflow.builtin.BuiltinSteps;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,19 +55,10 @@ public final class ScoreSteps {
     @Override
     public Step create(HealthScoring.Config config, Tenant tenant) {
       HealthScoring model = model(config);
-      for (HealthScoring.Alert a : model.config().alerts()) {
-        if (tenant.secret(a.secret()).isEmpty()) {
-          throw new IllegalArgumentException("alerts: secret '" + a.secret() + "' is not one of the tenant's secrets "
-              + tenant.secretNames());
-        }
-        try {
-          java.net.URI u = java.net.URI.create(a.url());
-          if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
-            throw new IllegalArgumentException("alerts: url '" + a.url() + "' must be http or https");
-          }
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("alerts: url '" + a.url() + "' is not a URL (" + e.getMessage() + ")", e);
-        }
+      List<HealthScoring.Alert> alerts = model.config().alerts();
+      for (int i = 0; i < alerts.size(); i++) {
+        io.switchboard.runtime.workflow.builtin.WebhookStep.signedWebhook(name(), "alerts[" + i + "].", alerts.get(i).url(),
+            alerts.get(i).secret(), tenant);
       }
       return execution -> {
         Activity before = Activity.fromAttributes(execution.contact().attributes());

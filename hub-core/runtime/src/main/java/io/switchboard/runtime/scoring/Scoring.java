@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Scoring {
 
-  private record Key(String tenant, String digest) {}
+  /** A tenant's models and the version of its file they were read from. */
+  private record Cached(String digest, Models models) {}
 
-  private final Map<Key, Models> cache = new ConcurrentHashMap<>();
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final ScoreStore store = new ScoreStore();
 
   /**
@@ -42,10 +43,9 @@ public final class Scoring {
 
   public Models models(Tenant tenant) {
     String digest = tenant.source() == null || tenant.source().digest() == null ? "" : tenant.source().digest();
-    return cache.computeIfAbsent(new Key(tenant.id(), digest), k -> {
-      cache.keySet().removeIf(old -> old.tenant().equals(tenant.id()));
-      return new Models(health(tenant.workflow()), lead(tenant.workflow()));
-    });
+    // one entry a tenant, replaced when its file changes (a map must not be changed from inside its own compute)
+    return cache.compute(tenant.id(), (id, c) -> c != null && c.digest().equals(digest) ? c
+        : new Cached(digest, new Models(health(tenant.workflow()), lead(tenant.workflow())))).models();
   }
 
   private static HealthScoring health(TenantFile.Workflow w) {

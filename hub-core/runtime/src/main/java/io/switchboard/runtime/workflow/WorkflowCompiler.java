@@ -204,13 +204,12 @@ public final class WorkflowCompiler {
               + new java.util.TreeSet<>(tenant.secretNames()) + "; declare it under 'secrets'")));
     }
     if (config.isObject()) {
-      var out = config.deepCopy();
-      var obj = (com.fasterxml.jackson.databind.node.ObjectNode) out;
+      var obj = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
       for (var it = config.fields(); it.hasNext(); ) {
         var e = it.next();
         obj.set(e.getKey(), withSecrets(e.getValue(), tenant, at + "." + e.getKey()));
       }
-      return out;
+      return obj;
     }
     if (config.isArray()) {
       var arr = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();

@@ -1,16 +1,13 @@
 package io.switchboard.plugins.email;
 
+import io.switchboard.api.Hmac;
 import io.switchboard.api.WebhookException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code X-Switchboard-Email-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>},
@@ -29,14 +26,7 @@ final class EmailSignature {
   }
 
   static String sign(String secret, long timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
+    return Hmac.sha256Hex(secret, timestamp, body);
   }
 
   /** 401 when the header is missing, 403 when it is malformed, expired or does not match. */

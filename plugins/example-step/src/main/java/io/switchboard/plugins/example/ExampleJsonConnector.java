@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.ChannelSettings;
+import io.switchboard.api.Hmac;
 import io.switchboard.api.InboundMessage;
 import io.switchboard.api.PluginContext;
 import io.switchboard.api.SimulatedMessage;
@@ -13,16 +14,12 @@ import io.switchboard.api.WebhookException;
 import io.switchboard.api.WebhookRequest;
 import io.switchboard.api.WebhookResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 
@@ -142,13 +139,7 @@ public class ExampleJsonConnector implements ChannelConnector {
 
   /** Hex HMAC-SHA256 of the body with the secret. */
   static String sign(String secret, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
+    return Hmac.sha256Hex(secret, body);
   }
 
   private static String required(JsonNode body, String field) throws WebhookException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.ChannelSettings;
+import io.switchboard.api.Hmac;
 import io.switchboard.api.InboundMessage;
 import io.switchboard.api.OutboundMessage;
 import io.switchboard.api.PluginContext;
@@ -18,17 +19,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 
@@ -273,13 +270,7 @@ public class WhatsAppCloudConnector implements ChannelConnector {
 
   /** Lower-case hex HMAC-SHA256 of the body keyed with the app secret, as Meta signs. */
   static String sign(String appSecret, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
+    return Hmac.sha256Hex(appSecret, body);
   }
 
   /** The decoded query parameters of a URL, the first of each name. */

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code X-Switchboard-Signature: t=<unix seconds>,v1=<hex>}). Delivered after the interaction is
  * stored, retried with backoff until the receiver answers 2xx.
  */
-final class WebhookStep implements BuiltinSteps.Builtin<WebhookStep.Config> {
+public final class WebhookStep implements BuiltinSteps.Builtin<WebhookStep.Config> {
 
   /**
    * @param url where to post; https, or http for local receivers
@@ -42,19 +42,7 @@ final class WebhookStep implements BuiltinSteps.Builtin<WebhookStep.Config> {
 
   @Override
   public Step create(Config config, Tenant tenant) {
-    URI uri;
-    try {
-      uri = URI.create(config.url() == null ? "" : config.url());
-    } catch (IllegalArgumentException e) {
-      throw new StepConfigException(name(), "url", "is not a URL: " + e.getMessage(), e);
-    }
-    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new StepConfigException(name(), "url", "must be an http(s) URL such as https://example.com/hooks/switchboard", null);
-    }
-    if (config.secret() == null || tenant.secret(config.secret()).isEmpty()) {
-      throw new StepConfigException(name(), "secret", "'" + config.secret() + "' is not one of the tenant's secrets"
-          + (tenant.secretNames().isEmpty() ? "; declare it under 'secrets'" : " " + tenant.secretNames()), null);
-    }
+    URI uri = signedWebhook(name(), "", config.url(), config.secret(), tenant);
     String event = config.event() == null ? "interaction.notified" : config.event();
     return execution -> {
       var i = execution.interaction();
@@ -75,5 +63,29 @@ final class WebhookStep implements BuiltinSteps.Builtin<WebhookStep.Config> {
       payload.put("body", body);
       execution.requestAction("webhook", payload);
     };
+  }
+
+  /**
+   * Checks a signed webhook's target as a step declares it: an http(s) URL and the name of one of
+   * the tenant's secrets; {@code field} prefixes the fields in the error (e.g. {@code alerts[0].}).
+   *
+   * @return the URL
+   * @throws StepConfigException naming the field
+   */
+  public static URI signedWebhook(String step, String field, String url, String secret, Tenant tenant) {
+    URI uri;
+    try {
+      uri = URI.create(url == null ? "" : url);
+    } catch (IllegalArgumentException e) {
+      throw new StepConfigException(step, field + "url", "is not a URL: " + e.getMessage(), e);
+    }
+    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new StepConfigException(step, field + "url", "must be an http(s) URL such as https://example.com/hooks/switchboard", null);
+    }
+    if (secret == null || tenant.secret(secret).isEmpty()) {
+      throw new StepConfigException(step, field + "secret", "'" + secret + "' is not one of the tenant's secrets"
+          + (tenant.secretNames().isEmpty() ? "; declare it under 'secrets'" : " " + tenant.secretNames()), null);
+    }
+    return uri;
   }
 }
