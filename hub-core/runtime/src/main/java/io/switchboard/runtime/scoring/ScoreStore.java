@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -106,53 +105,55 @@ public final class ScoreStore {
    */
   public List<Spine.Message> record(Connection c, String tenant, UUID contactId, UUID interactionId, Score score,
       String reason, Instant at, java.util.function.Function<String, List<HealthScoring.Alert>> alerts) throws SQLException {
+    // One round trip: read the current score (locked), replace it, and add a history row when it
+    // changed. The statements of a WITH see one snapshot, so 'prev' is the score before the upsert.
     Integer prevScore = null;
     String prevLevel = null;
-    try (PreparedStatement ps = c.prepareStatement(
-        "select score, level from contact_scores where tenant_id = ? and contact_id = ? and kind = ? for update")) {
-      ps.setString(1, tenant);
-      ps.setObject(2, contactId);
-      ps.setString(3, score.kind());
+    String factors = Json.write(score.factors().stream().map(Factor::asMap).toList());
+    try (PreparedStatement ps = c.prepareStatement("""
+        with prev as (
+          select score, level from contact_scores where tenant_id = ? and contact_id = ?::uuid and kind = ? for update),
+        up as (
+          insert into contact_scores (tenant_id, contact_id, kind, score, level, factors, computed_at)
+          values (?, ?::uuid, ?, ?, ?, ?::jsonb, ?)
+          on conflict (tenant_id, contact_id, kind) do update
+            set score = excluded.score, level = excluded.level, factors = excluded.factors, computed_at = excluded.computed_at),
+        hist as (
+          insert into score_history (id, tenant_id, contact_id, kind, score, level, previous_score, previous_level, factors,
+            interaction_id, reason, computed_at)
+          select ?::uuid, ?, ?::uuid, ?, ?, ?, p.score, p.level, ?::jsonb, ?::uuid, ?, ?
+            from (values (1)) as one (x) left join prev p on true
+           where p.score is null or p.score <> ? or p.level is distinct from ?::text)
+        select score, level from prev""")) {
+      Timestamp when = Timestamp.from(at);
+      int i = 1;
+      ps.setString(i++, tenant);
+      ps.setString(i++, contactId.toString());
+      ps.setString(i++, score.kind());
+      ps.setString(i++, tenant);
+      ps.setString(i++, contactId.toString());
+      ps.setString(i++, score.kind());
+      ps.setInt(i++, score.score());
+      ps.setString(i++, score.level());
+      ps.setString(i++, factors);
+      ps.setTimestamp(i++, when);
+      ps.setString(i++, Ids.newId().toString());
+      ps.setString(i++, tenant);
+      ps.setString(i++, contactId.toString());
+      ps.setString(i++, score.kind());
+      ps.setInt(i++, score.score());
+      ps.setString(i++, score.level());
+      ps.setString(i++, factors);
+      ps.setString(i++, interactionId == null ? null : interactionId.toString());
+      ps.setString(i++, reason);
+      ps.setTimestamp(i++, when);
+      ps.setInt(i++, score.score());
+      ps.setString(i, score.level());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           prevScore = rs.getInt(1);
           prevLevel = rs.getString(2);
         }
-      }
-    }
-    String factors = Json.write(score.factors().stream().map(Factor::asMap).toList());
-    try (PreparedStatement ps = c.prepareStatement("""
-        insert into contact_scores (tenant_id, contact_id, kind, score, level, factors, computed_at)
-        values (?, ?, ?, ?, ?, ?::jsonb, ?)
-        on conflict (tenant_id, contact_id, kind) do update
-          set score = excluded.score, level = excluded.level, factors = excluded.factors, computed_at = excluded.computed_at""")) {
-      ps.setString(1, tenant);
-      ps.setObject(2, contactId);
-      ps.setString(3, score.kind());
-      ps.setInt(4, score.score());
-      ps.setString(5, score.level());
-      ps.setString(6, factors);
-      ps.setTimestamp(7, Timestamp.from(at));
-      ps.executeUpdate();
-    }
-    boolean changed = prevScore == null || prevScore != score.score() || !Objects.equals(prevLevel, score.level());
-    if (changed) {
-      try (PreparedStatement ps = c.prepareStatement("""
-          insert into score_history (id, tenant_id, contact_id, kind, score, level, previous_score, previous_level, factors,
-            interaction_id, reason, computed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
-        ps.setObject(1, Ids.newId());
-        ps.setString(2, tenant);
-        ps.setObject(3, contactId);
-        ps.setString(4, score.kind());
-        ps.setInt(5, score.score());
-        ps.setString(6, score.level());
-        ps.setObject(7, prevScore);
-        ps.setString(8, prevLevel);
-        ps.setString(9, factors);
-        ps.setObject(10, interactionId);
-        ps.setString(11, reason);
-        ps.setTimestamp(12, Timestamp.from(at));
-        ps.executeUpdate();
       }
     }
     boolean levelMoved = Score.HEALTH.equals(score.kind()) && (prevLevel == null
