@@ -47,6 +47,29 @@ public interface ChannelConnector extends ExtensionPoint {
   WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted);
 
   /**
+   * The answer, when it depends on the tenant's configuration (a voice call's IVR menu is built
+   * from the tenant's settings). The hub calls this one; the default ignores the settings. It must
+   * be computed from configuration only, never from a remote call: the provider is waiting.
+   */
+  default WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted, ChannelSettings settings) {
+    return acknowledge(request, accepted);
+  }
+
+  /**
+   * A Camel endpoint URI the hub consumes for this tenant, when the channel is polled rather than
+   * pushed (an IMAP mailbox: {@code imaps://host?username=...}). Each exchange's body, as bytes,
+   * is handed to {@link #parse} as the body of a {@code POLL} request (no {@link #verify}: the hub
+   * fetched it itself with the tenant's credentials) and queued exactly like a webhook's messages;
+   * the exchange fails, so the source keeps the message for the next poll, when they cannot be
+   * queued. Empty (the default) when the tenant's settings ask for no polling.
+   *
+   * @throws IllegalStateException when the settings ask for polling but lack what it needs
+   */
+  default java.util.Optional<String> pollEndpoint(ChannelSettings settings) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Answers a {@code GET} to one of the connector's endpoints: the verification handshake some
    * providers make before they post to a callback URL (Meta sends {@code hub.mode},
    * {@code hub.verify_token} and {@code hub.challenge} in the query string and expects the

@@ -169,7 +169,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
       Spine spine = new Spine(bootstrap, Duration.ofMillis(config.intValue(SwitchboardConfig.KAFKA_SEND_TIMEOUT)));
       started.push(spine);
       PhoneNumbers phones = new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION));
-      ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, plugins::connector,
+      ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, plugins::connector, plugins::actionPerformer,
           config.intValue(SwitchboardConfig.ACTIONS_MAX_ATTEMPTS), Duration.ofMillis(config.intValue(SwitchboardConfig.ACTIONS_BACKOFF))))
           .start();
       Scoring scoring = new Scoring();

@@ -1,6 +1,7 @@
 package io.switchboard.runtime.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.switchboard.api.ActionPerformer;
 import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.OutboundMessage;
 import io.switchboard.api.WebhookException;
@@ -46,6 +47,7 @@ public final class ActionDispatcher implements AutoCloseable {
   private final DataSource dataSource;
   private final Supplier<TenantRegistry> tenants;
   private final Function<String, Optional<ChannelConnector>> connectors;
+  private final Function<String, Optional<ActionPerformer>> performers;
   private final HttpClient http;
   private final int maxAttempts;
   private final Duration firstBackoff;
@@ -55,10 +57,12 @@ public final class ActionDispatcher implements AutoCloseable {
   private volatile boolean pending;
 
   public ActionDispatcher(DataSource dataSource, Supplier<TenantRegistry> tenants,
-      Function<String, Optional<ChannelConnector>> connectors, int maxAttempts, Duration firstBackoff) {
+      Function<String, Optional<ChannelConnector>> connectors, Function<String, Optional<ActionPerformer>> performers,
+      int maxAttempts, Duration firstBackoff) {
     this.dataSource = dataSource;
     this.tenants = tenants;
     this.connectors = connectors;
+    this.performers = performers;
     this.maxAttempts = maxAttempts;
     this.firstBackoff = firstBackoff;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -163,8 +167,36 @@ public final class ActionDispatcher implements AutoCloseable {
     return switch (d.type()) {
       case "reply" -> reply(tenant.get(), d, payload);
       case "webhook" -> webhook(tenant.get(), d, payload);
-      default -> Outcome.fail("no handler for action type '" + d.type() + "'");
+      default -> performed(tenant.get(), d, payload);
     };
+  }
+
+  /** An action of a plugin's own type, performed by the plugin's {@link ActionPerformer}. */
+  private Outcome performed(Tenant tenant, Due d, Map<String, Object> p) {
+    Optional<ActionPerformer> performer = performers.apply(d.type());
+    if (performer.isEmpty()) {
+      // its plugin may be disabled or being replaced right now: keep it until maxAttempts
+      return Outcome.retry("no started plugin performs action type '" + d.type() + "' right now");
+    }
+    ActionPerformer a = performer.get();
+    var settings = tenant.channel(a.connector());
+    if (settings.isEmpty()) {
+      return Outcome.fail("tenant '" + tenant.id() + "' has no '" + a.connector() + "' channel for action '" + d.type() + "'");
+    }
+    try {
+      return Outcome.ok(PluginCalls.call(a, () -> a.perform(d.type(), p, d.id().toString(), settings.get())));
+    } catch (WebhookException e) {
+      return refused(e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // the payload or the tenant's settings lack what the action needs: retrying will not help
+      return Outcome.fail(e.getMessage());
+    }
+  }
+
+  /** A provider's refusal: a 4xx (but 408 and 429) will not get better by retrying. */
+  private static Outcome refused(WebhookException e) {
+    int s = e.status();
+    return s >= 400 && s < 500 && s != 408 && s != 429 ? Outcome.fail(e.getMessage()) : Outcome.retry(e.getMessage());
   }
 
   private Outcome reply(Tenant tenant, Due d, Map<String, Object> p) throws WebhookException {
@@ -186,8 +218,7 @@ public final class ActionDispatcher implements AutoCloseable {
     } catch (UnsupportedOperationException e) {
       return Outcome.fail(e.getMessage());
     } catch (WebhookException e) {
-      // the provider refused: a 4xx will not get better by retrying
-      return e.status() >= 400 && e.status() < 500 && e.status() != 429 ? Outcome.fail(e.getMessage()) : Outcome.retry(e.getMessage());
+      return refused(e);
     }
   }
 

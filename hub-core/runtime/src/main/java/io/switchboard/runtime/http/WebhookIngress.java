@@ -82,7 +82,7 @@ public final class WebhookIngress {
     admit(tenant);
     enqueue(tenantId, connectorId, messages, correlationId);
     List<InboundMessage> accepted = messages;
-    return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted));
+    return PluginCalls.call(connector, () -> connector.acknowledge(request, accepted, target.settings()));
   }
 
   /**

@@ -23,15 +23,21 @@ public record InboundRecord(
     @JsonProperty("media") List<InboundMessage.Media> media,
     @JsonProperty("attributes") Map<String, String> attributes,
     @JsonProperty("receivedAt") Instant receivedAt,
-    @JsonProperty("correlationId") String correlationId) {
+    @JsonProperty("correlationId") String correlationId,
+    @JsonProperty("kind") InboundMessage.Kind kind) {
 
   public static final int VERSION = 1;
+
+  public InboundRecord {
+    // records queued before kinds existed are messages
+    kind = kind == null ? InboundMessage.Kind.MESSAGE : kind;
+  }
 
   public static InboundRecord of(String tenant, String connector, InboundMessage m, String correlationId) {
     return new InboundRecord(VERSION, tenant, connector, m.channel(), m.providerMessageId(), m.from(), m.to(),
         m.text(), m.media(), m.attributes(),
         // PostgreSQL keeps microseconds: round here so the stored row and the event agree.
-        m.receivedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS), correlationId);
+        m.receivedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS), correlationId, m.kind());
   }
 
   /**

@@ -376,6 +376,12 @@ public final class PluginHost implements AutoCloseable, PluginCatalog, PluginAdm
     return out;
   }
 
+  /** The started plugin's performer of a workflow action type ({@code crm.hubspot.task}), if any. */
+  public Optional<io.switchboard.api.ActionPerformer> actionPerformer(String type) {
+    return extensions(io.switchboard.api.ActionPerformer.class).stream()
+        .filter(a -> PluginCalls.call(a, () -> a.types()).contains(type)).findFirst();
+  }
+
   public Optional<ChannelConnector> connector(String id) {
     return Optional.ofNullable(connectors.get(id));
   }
