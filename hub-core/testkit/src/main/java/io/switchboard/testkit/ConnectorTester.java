@@ -128,7 +128,7 @@ public final class ConnectorTester {
         queued.add(m);
       }
     }
-    WebhookResponse response = PluginCalls.call(connector, () -> connector.acknowledge(request, messages));
+    WebhookResponse response = PluginCalls.call(connector, () -> connector.acknowledge(request, messages, settings));
     checkAnswer("acknowledge", response, "refuse bad requests in verify or parse");
     return WebhookResult.accepted(response, messages, queued);
   }
