@@ -56,9 +56,13 @@ public record InboundMessage(
     STATUS,
     /**
      * Facts about a contact from a system of record (Stripe, a CRM): {@code from} is the
-     * contact's address (an e-mail address or a phone number) and every attribute is merged into
-     * the contact's attributes at its dot-separated path ({@code billing.plan} → {@code
-     * {"billing": {"plan": ...}}}); an empty value removes the field. No workflow runs.
+     * contact's address (an e-mail address or a phone number; the contact is created when new),
+     * or {@code @<path>=<value>} when the source knows the contact only by an id an earlier
+     * update stored ({@code @billing.customerId=cus_123}: the contact whose attributes hold that
+     * value at that path; an update for no such contact is dead-lettered for replay, never
+     * creates one). Every attribute is merged into the contact's attributes at its dot-separated
+     * path ({@code billing.plan} → {@code {"billing": {"plan": ...}}}); an empty value removes
+     * the field. No workflow runs; the hub records a {@code contact.updated} event.
      */
     CONTACT_UPDATE
   }
@@ -104,7 +108,7 @@ public record InboundMessage(
    * Facts about a contact from a system of record.
    *
    * @param eventId the source's id for the change, stable across its retries ({@code evt_...})
-   * @param address the contact's e-mail address or phone number
+   * @param address the contact's e-mail address or phone number, or {@code @<path>=<value>}
    * @param fields dot-separated attribute paths to their new values; an empty value removes the field
    */
   public static InboundMessage contactUpdate(String channel, String eventId, String address,
