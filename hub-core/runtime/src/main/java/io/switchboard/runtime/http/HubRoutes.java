@@ -115,6 +115,14 @@ public final class HubRoutes extends RouteBuilder {
           HttpSupport.json(e, 200, api.interactions(tenant, query(e, "limit"), query(e, "cursor")));
         });
 
+    from("platform-http:/api/v1/tenants/{tenant}/messages" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-messages")
+        .process(e -> {
+          ReadApi api = readiness.services().readApi();
+          String tenant = api.authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, api.messages(tenant, query(e, "limit"), query(e, "cursor")));
+        });
+
     from("platform-http:/api/v1/tenants/{tenant}/workflow" + OPTIONS + "&httpMethodRestrict=GET")
         .routeId("api-workflow")
         .process(e -> {

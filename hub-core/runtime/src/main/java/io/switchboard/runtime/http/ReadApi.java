@@ -69,11 +69,67 @@ public final class ReadApi {
 
   /** A page of interactions, newest first. */
   public Map<String, Object> interactions(String tenant, String limitParam, String cursorParam) {
+    return page("select " + INTERACTION_COLUMNS + " from interactions where tenant_id = ?", "received_at", tenant,
+        limitParam, cursorParam, "receivedAt", ReadApi::interaction);
+  }
+
+  /**
+   * A page of the messages the hub sent (workflow replies), newest first: what was sent to whom,
+   * whether the send succeeded, and the provider's delivery receipts for it (sent, delivered, read,
+   * failed), latest first.
+   */
+  public Map<String, Object> messages(String tenant, String limitParam, String cursorParam) {
+    String sql = """
+        select a.id, a.interaction_id, a.payload::text, a.status, a.attempts, a.last_error,
+               a.result->>'providerMessageId', a.created_at, a.done_at,
+               (select coalesce(json_agg(json_build_object('status', s.status, 'error', s.error,
+                                         'at', s.occurred_at) order by s.occurred_at desc, s.received_at desc), '[]')
+                  from message_statuses s
+                 where s.tenant_id = a.tenant_id and s.connector = a.payload->>'connector'
+                   and s.message_id = a.result->>'providerMessageId')::text
+          from actions a where a.tenant_id = ? and a.type = 'reply'""";
+    return page(sql, "a.created_at", tenant, limitParam, cursorParam, "createdAt", rs -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", rs.getObject(1, UUID.class));
+      m.put("interactionId", rs.getObject(2, UUID.class));
+      try {
+        var payload = Json.MAPPER.readTree(rs.getString(3));
+        m.put("connector", payload.path("connector").asText(null));
+        m.put("channel", payload.path("channel").asText(null));
+        m.put("to", payload.path("to").asText(null));
+        m.put("text", payload.path("text").asText(null));
+        m.put("sendStatus", rs.getString(4));
+        m.put("attempts", rs.getInt(5));
+        m.put("lastError", rs.getString(6));
+        m.put("providerMessageId", rs.getString(7));
+        var receipts = Json.MAPPER.readTree(rs.getString(10));
+        m.put("deliveryStatus", receipts.path(0).path("status").asText(null));
+        m.put("receipts", receipts);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("stored action JSON is invalid", e);
+      }
+      m.put("createdAt", rs.getTimestamp(8).toInstant().toString());
+      Timestamp done = rs.getTimestamp(9);
+      m.put("sentAt", done == null ? null : done.toInstant().toString());
+      return m;
+    });
+  }
+
+  private interface Row {
+    Map<String, Object> map(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * One page of {@code select} (which filters on the tenant as its only parameter), newest first by
+   * {@code timeColumn} and id, after the cursor.
+   */
+  private Map<String, Object> page(String select, String timeColumn, String tenant, String limitParam,
+      String cursorParam, String timeKey, Row row) {
     int limit = parseLimit(limitParam);
     Cursor cursor = cursorParam == null || cursorParam.isEmpty() ? null : Cursor.decode(cursorParam);
-    String sql = "select " + INTERACTION_COLUMNS + " from interactions where tenant_id = ?"
-        + (cursor == null ? "" : " and (received_at, id) < (?, ?)")
-        + " order by received_at desc, id desc limit ?";
+    String idColumn = timeColumn.contains(".") ? timeColumn.substring(0, timeColumn.indexOf('.') + 1) + "id" : "id";
+    String sql = select + (cursor == null ? "" : " and (" + timeColumn + ", " + idColumn + ") < (?, ?)")
+        + " order by " + timeColumn + " desc, " + idColumn + " desc limit ?";
     List<Map<String, Object>> items = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
@@ -85,13 +141,13 @@ public final class ReadApi {
       ps.setInt(i, limit + 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          items.add(interaction(rs));
+          items.add(row.map(rs));
         }
       }
     } catch (SQLException e) {
       throw ApiError.unavailable("store_unavailable", "the store is not answering; retry later", 5);
     }
-    String next = Cursor.trim(items, limit, "receivedAt");
+    String next = Cursor.trim(items, limit, timeKey);
     Map<String, Object> page = new LinkedHashMap<>();
     page.put("items", items);
     page.put("nextCursor", next);

@@ -28,6 +28,8 @@ public final class DeadLetters {
   public static final String WORKFLOW_UNAVAILABLE = "workflow_unavailable";
   public static final String STORE_FAILED = "store_failed";
   public static final String TENANT_DISABLED = "tenant_disabled";
+  /** A contact update naming its contact by an id no contact holds yet (Stripe's customer id). */
+  public static final String CONTACT_UNKNOWN = "contact_unknown";
 
   private static final int PAGE = 500;
 

@@ -2,6 +2,7 @@ package io.switchboard.runtime.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.switchboard.api.Contact;
+import io.switchboard.api.InboundMessage;
 import io.switchboard.api.Interaction;
 import io.switchboard.runtime.scoring.Activity;
 import io.switchboard.runtime.scoring.Score;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * Turns a batch of inbound records into stored interactions, in one transaction: upserts each
  * contact, threads each conversation, runs each tenant's workflow once over that tenant's records,
  * and writes the interactions with their signals, trace, {@code interaction.received} events and
- * requested actions. Returns the events to publish once the transaction has committed.
+ * requested actions; delivery receipts and contact updates are applied by {@link Updates}. Returns
+ * the events to publish once the transaction has committed.
  *
  * <p>A record whose workflow fails is dead-lettered and the batch is written again without it, so
  * nothing of a failed record (its contact, its conversation, its actions) is half-written. A record
@@ -62,6 +64,7 @@ public final class InteractionWriter {
   private final Supplier<TenantRegistry> tenants;
   private final TenantWorkflows workflows;
   private final Scoring scoring;
+  private final Updates updates;
 
   public InteractionWriter(DataSource dataSource, PhoneNumbers phones, Duration conversationWindow,
       Supplier<TenantRegistry> tenants, TenantWorkflows workflows, Scoring scoring) {
@@ -71,6 +74,7 @@ public final class InteractionWriter {
     this.tenants = tenants;
     this.workflows = workflows;
     this.scoring = scoring;
+    this.updates = new Updates(phones);
   }
 
   /** One raw record from Kafka: its key, JSON value and where it came from (for dead letters). */
@@ -184,6 +188,11 @@ public final class InteractionWriter {
       if (tenant.isEmpty()) {
         deadLetter(c, raw, DeadLetters.TENANT_DISABLED, "tenant '" + r.tenant()
             + "' is not configured on this hub (its file was removed); the record is replayed if it comes back");
+        continue;
+      }
+      if (r.kind() != InboundMessage.Kind.MESSAGE) {
+        // receipts and contact updates run no workflow: applied here, in the batch's transaction
+        updates.apply(c, raw, r, events);
         continue;
       }
       CompiledWorkflow w = workflows.workflow(r.tenant());
@@ -453,7 +462,7 @@ public final class InteractionWriter {
     }
   }
 
-  private static Contact upsertContact(Connection c, String tenant, String phone, Instant at) throws SQLException {
+  static Contact upsertContact(Connection c, String tenant, String phone, Instant at) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         insert into contacts (id, tenant_id, phone, created_at, updated_at) values (?, ?, ?, ?, ?)
         on conflict (tenant_id, phone) where phone is not null
@@ -521,7 +530,7 @@ public final class InteractionWriter {
     return id;
   }
 
-  private static void deadLetter(Connection c, Raw raw, String kind, String reason) throws SQLException {
+  static void deadLetter(Connection c, Raw raw, String kind, String reason) throws SQLException {
     LOG.warn("Dead-lettered inbound record from {} ({}): {}", raw.source(), kind, reason);
     String key = raw.key() == null ? "" : raw.key();
     String tenant = key.contains("/") ? key.substring(0, key.indexOf('/')) : "unknown";

@@ -86,7 +86,9 @@ public final class TenantJobs {
     return switch (job) {
       case HEALTH -> health(tenant, now);
       case STALE_LEADS -> staleLeads(tenant, tenant.schedules().staleLeads(), now);
-      case DEAD_LETTERS -> Map.of("replayed", deadLetters.replay(tenant.id(), DeadLetters.STEP_FAILED));
+      // contact updates that named a contact before the update introducing it arrived get another go
+      case DEAD_LETTERS -> Map.of("replayed", deadLetters.replay(tenant.id(), DeadLetters.STEP_FAILED),
+          "contactUpdatesReplayed", deadLetters.replay(tenant.id(), DeadLetters.CONTACT_UNKNOWN));
       case SURVEYS -> surveys(tenant, tenant.schedules().surveys(), now);
       default -> throw new IllegalArgumentException("no job '" + job + "'; jobs are " + ALL);
     };

@@ -26,9 +26,9 @@ import org.slf4j.Logger;
  *      "statuses": [{"id": "wamid....", "status": "delivered", ...}]}}]}]}
  * </pre>
  *
- * One {@link InboundMessage} per element of {@code messages}; {@code statuses} (sent, delivered,
- * read, failed) carry no message and the hub has no status-update API yet, so they are logged at
- * debug and dropped. Changes of other fields (template status, account updates) are ignored.
+ * One {@link InboundMessage} per element of {@code messages}, and a {@link InboundMessage.Kind#STATUS}
+ * receipt per element of {@code statuses} (sent, delivered, read, failed), which the hub applies to
+ * the reply it sent. Changes of other fields (template status, account updates) are ignored.
  */
 final class WebhookPayload {
 
@@ -90,14 +90,39 @@ final class WebhookPayload {
           out.add(message(messages.get(m), where + ".value.messages[" + m + "]", to, phoneNumberId, names));
         }
         JsonNode statuses = value.path("statuses");
-        for (JsonNode status : statuses) {
-          // No status-update API in the hub yet: acknowledged so that Meta stops retrying, then dropped.
-          log.debug("Dropped WhatsApp status {} of {} for tenant {}", status.path("status").asText("?"),
-              status.path("id").asText("?"), settings.tenantId());
+        for (int st = 0; st < statuses.size(); st++) {
+          out.add(status(statuses.get(st), where + ".value.statuses[" + st + "]"));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * A delivery receipt for a message the hub sent: {@code {"id": "wamid...", "status": "delivered",
+   * "timestamp": "1749416383", "recipient_id": "16505551234", "errors": [{"code": 131026, "title":
+   * "..."}]}}. Its own id is the message id and the status, so Meta's retry of one receipt is
+   * dropped while the next status of the same message is not.
+   */
+  private static InboundMessage status(JsonNode s, String where) throws WebhookException {
+    String id = text(s, "id", where + ".id");
+    String status = text(s, "status", where + ".status");
+    String recipient = e164(text(s, "recipient_id", where + ".recipient_id"));
+    String error = null;
+    JsonNode first = s.path("errors").path(0);
+    if (!first.isMissingNode()) {
+      error = (first.path("code").asText("") + " " + first.path("title").asText(first.path("message").asText(""))).strip();
+    }
+    java.time.Instant at = null;
+    String ts = s.path("timestamp").asText("");
+    if (!ts.isEmpty()) {
+      try {
+        at = java.time.Instant.ofEpochSecond(Long.parseLong(ts));
+      } catch (NumberFormatException e) {
+        throw WebhookException.badRequest("malformed_field", "field '" + where + ".timestamp' must be Unix seconds, got '" + ts + "'");
+      }
+    }
+    return InboundMessage.status(CHANNEL, id + ":" + status, id, recipient, status, error, at);
   }
 
   private static InboundMessage message(JsonNode m, String where, String to, String phoneNumberId,

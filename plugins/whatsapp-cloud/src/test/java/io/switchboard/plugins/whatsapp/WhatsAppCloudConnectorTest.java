@@ -127,12 +127,21 @@ class WhatsAppCloudConnectorTest {
   }
 
   @Test
-  void statusCallbacksAreAcknowledgedAndCarryNoMessage() {
+  void statusesBecomeDeliveryReceiptsForTheSentMessage() {
     WebhookResult r = post(payload("statuses"));
 
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.messages()).isEmpty();
-    assertThat(r.queued()).isEmpty();
+    assertThat(r.messages()).hasSize(2).allMatch(m -> m.kind() == InboundMessage.Kind.STATUS);
+    InboundMessage delivered = r.messages().get(0);
+    assertThat(delivered.providerMessageId()).isEqualTo("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA:delivered");
+    assertThat(delivered.attributes()).containsEntry(InboundMessage.STATUS_MESSAGE_ID,
+        "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA").containsEntry(InboundMessage.STATUS, "delivered")
+        .doesNotContainKey(InboundMessage.STATUS_ERROR);
+    assertThat(delivered.from()).isEqualTo("+16505551234");
+    assertThat(delivered.receivedAt()).isEqualTo(java.time.Instant.ofEpochSecond(1750263773));
+    InboundMessage failed = r.messages().get(1);
+    assertThat(failed.attributes()).containsEntry(InboundMessage.STATUS, "failed")
+        .containsEntry(InboundMessage.STATUS_ERROR, "131047 Re-engagement message");
   }
 
   @Test
