@@ -56,17 +56,43 @@ public interface ChannelConnector extends ExtensionPoint {
   }
 
   /**
-   * A Camel endpoint URI the hub consumes for this tenant, when the channel is polled rather than
-   * pushed (an IMAP mailbox: {@code imaps://host?username=...}). Each exchange's body, as bytes,
-   * is handed to {@link #parse} as the body of a {@code POLL} request (no {@link #verify}: the hub
-   * fetched it itself with the tenant's credentials) and queued exactly like a webhook's messages;
-   * the exchange fails, so the source keeps the message for the next poll, when they cannot be
-   * queued. Empty (the default) when the tenant's settings ask for no polling.
+   * What the hub consumes for this tenant when the channel is polled rather than pushed (an IMAP
+   * mailbox). The hub registers the source's Camel component (the plugin's own copy, e.g.
+   * camel-mail's, which the hub does not ship) under a name of its own, consumes the source's
+   * endpoint with it, turns each exchange into bytes with {@link PollSource#body} and hands them to
+   * {@link #parse} as the body of a {@code POLL} request (no {@link #verify}: the hub fetched it
+   * itself with the tenant's credentials); the messages are then queued exactly like a webhook's.
+   * When they cannot be queued the exchange fails, so the source keeps the item for the next poll.
+   * Empty (the default) when the tenant's settings ask for no polling.
    *
    * @throws IllegalStateException when the settings ask for polling but lack what it needs
    */
-  default java.util.Optional<String> pollEndpoint(ChannelSettings settings) {
+  default java.util.Optional<PollSource> pollSource(ChannelSettings settings) {
     return java.util.Optional.empty();
+  }
+
+  /**
+   * A polled source: a Camel component and the endpoint of it to consume.
+   *
+   * <p>Implementations must not expose credentials through {@code toString}; the hub logs only the
+   * sanitised form of {@link #remainder}.
+   */
+  interface PollSource {
+
+    /** A new instance of the component that fetches the source (e.g. camel-mail's {@code MailComponent}). */
+    org.apache.camel.Component component();
+
+    /**
+     * The endpoint URI after its scheme, e.g. {@code //imap.acme.example:993?username=...}; the hub
+     * prefixes the name it registered the component under.
+     */
+    String remainder();
+
+    /** The exchange's message as the bytes {@link #parse} reads (a mail in its RFC 822 wire form). */
+    byte[] body(org.apache.camel.Message message) throws Exception;
+
+    /** The Content-Type the hub gives the {@code POLL} request, e.g. {@code message/rfc822}. */
+    String contentType();
   }
 
   /**

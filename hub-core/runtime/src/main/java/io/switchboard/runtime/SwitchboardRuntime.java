@@ -15,6 +15,7 @@ import io.switchboard.runtime.http.HubRoutes;
 import io.switchboard.runtime.http.PublicUrl;
 import io.switchboard.runtime.metrics.HubMetrics;
 import io.switchboard.runtime.http.ReadApi;
+import io.switchboard.runtime.http.ChannelPollers;
 import io.switchboard.runtime.http.WebhookIngress;
 import io.switchboard.runtime.pipeline.DeadLetterSweeper;
 import io.switchboard.runtime.pipeline.DeadLetters;
@@ -208,9 +209,15 @@ public final class SwitchboardRuntime implements AutoCloseable {
       plugins.onChange(knowledge::pluginsChanged);
       knowledge.start();
 
+      WebhookIngress ingress = new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
+          config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY));
+      // mailboxes and other channels the hub fetches: kept in step with tenant files and plugins
+      ChannelPollers pollers = track(new ChannelPollers(camelContext(), tenantDir::registry, plugins::connector, ingress));
+      plugins.onChange(pollers::syncSoon);
+      tenantDir.onChange(pollers::syncSoon);
+      pollers.sync();
       readiness.publish(new Readiness.Services(
-          new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
-              config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY)),
+          ingress,
           new ReadApi(tenantDir::registry, db.dataSource()),
           new AdminApi(plugins, config.get(SwitchboardConfig.ADMIN_API_KEY).orElse(""),
               config.intValue(SwitchboardConfig.PLUGINS_MAX_ARCHIVE)),

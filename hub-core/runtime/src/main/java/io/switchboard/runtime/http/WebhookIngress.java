@@ -180,6 +180,16 @@ public final class WebhookIngress {
     }
   }
 
+  /**
+   * Queues messages the hub fetched itself for a tenant (a polled mailbox), as a webhook's are
+   * queued once verified: deduplicated on the provider's id and appended to the inbound topic.
+   *
+   * @throws ApiError 503 when they cannot be queued right now; nothing is then stored
+   */
+  public void accept(String tenantId, String connectorId, List<InboundMessage> messages, String correlationId) {
+    enqueue(tenantId, connectorId, messages, correlationId);
+  }
+
   private void enqueue(String tenantId, String connectorId, List<InboundMessage> messages, String correlationId) {
     if (messages.isEmpty()) {
       return;

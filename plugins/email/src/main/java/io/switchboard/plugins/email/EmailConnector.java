@@ -55,6 +55,9 @@ public class EmailConnector implements ChannelConnector {
   static final String INBOUND = "inbound";
   static final String RFC822 = "message/rfc822";
   static final String WEBHOOK_SECRET = "webhookSecret";
+  static final String IMAP_HOST = "imapHost";
+  /** The method of a request the hub made up for a message it fetched from the tenant's mailbox. */
+  static final String POLL = "POLL";
 
   private final Logger log;
   private final PluginContext.Metrics metrics;
@@ -95,13 +98,21 @@ public class EmailConnector implements ChannelConnector {
 
   @Override
   public List<InboundMessage> parse(WebhookRequest request, ChannelSettings settings) throws WebhookException {
-    if (!RFC822.equals(request.mediaType())) {
+    if (!POLL.equals(request.method()) && !RFC822.equals(request.mediaType())) {
       throw WebhookException.badRequest("unsupported_media_type", "expected Content-Type " + RFC822
           + " (the raw message), got " + (request.mediaType().isEmpty() ? "none" : "'" + request.mediaType() + "'"));
     }
-    InboundMessage message = InboundEmail.parse(request.body(), settings);
+    InboundMessage message = InboundEmail.parse(request.body(), settings, POLL.equals(request.method()));
     metrics.count("email.messages.parsed", 1, Map.of("tenant", settings.tenantId()));
     return List.of(message);
+  }
+
+  /**
+   * The tenant's mailbox, polled with camel-mail when it sets {@code imapHost} (see {@link ImapMailbox}).
+   */
+  @Override
+  public java.util.Optional<PollSource> pollSource(ChannelSettings settings) {
+    return ImapMailbox.of(settings);
   }
 
   /** Inbound-parse services want a quick 2xx; the body is ignored. */

@@ -45,13 +45,18 @@ final class InboundEmail {
     return Session.getInstance(p);
   }
 
-  static InboundMessage parse(byte[] raw, ChannelSettings settings) throws WebhookException {
+  /**
+   * @param fromMailbox true when the hub fetched it from the tenant's own mailbox: it is the
+   *     tenant's even when none of its recipients is listed (a Bcc, a list address), and is then
+   *     taken as sent to the first of {@code addresses}
+   */
+  static InboundMessage parse(byte[] raw, ChannelSettings settings, boolean fromMailbox) throws WebhookException {
     if (raw.length == 0) {
       throw malformed("the body is empty; expected a raw RFC 822 message");
     }
     try {
       MimeMessage mime = new MimeMessage(parseSession(), new ByteArrayInputStream(raw));
-      return message(mime, settings);
+      return message(mime, settings, fromMailbox);
     } catch (MessagingException e) {
       throw malformed("the message cannot be parsed as MIME: " + describe(e));
     } catch (IOException e) {
@@ -59,7 +64,7 @@ final class InboundEmail {
     }
   }
 
-  private static InboundMessage message(MimeMessage mime, ChannelSettings settings)
+  private static InboundMessage message(MimeMessage mime, ChannelSettings settings, boolean fromMailbox)
       throws MessagingException, IOException, WebhookException {
     String messageId = header(mime, "Message-ID");
     if (messageId == null) {
@@ -70,7 +75,7 @@ final class InboundEmail {
     if (from == null) {
       throw WebhookException.badRequest("missing_header", "the message has no From header with an address");
     }
-    String to = recipient(mime, settings);
+    String to = recipient(mime, settings, fromMailbox);
 
     Map<String, String> attributes = new LinkedHashMap<>();
     if (from.getPersonal() != null && !from.getPersonal().isBlank()) {
@@ -100,8 +105,9 @@ final class InboundEmail {
         reply.text(), List.of(), null, attributes);
   }
 
-  /** The first To or Cc address that is one of the tenant's, else 404. */
-  private static String recipient(MimeMessage mime, ChannelSettings settings) throws MessagingException, WebhookException {
+  /** The first To or Cc address that is one of the tenant's, else 404 (else its first, for its own mailbox). */
+  private static String recipient(MimeMessage mime, ChannelSettings settings, boolean fromMailbox)
+      throws MessagingException, WebhookException {
     List<InternetAddress> recipients = new ArrayList<>();
     for (String name : List.of("To", "Cc", "Delivered-To", "X-Original-To")) {
       recipients.addAll(addresses(mime, name));
@@ -115,6 +121,9 @@ final class InboundEmail {
       if (mine.contains(address)) {
         return address;
       }
+    }
+    if (fromMailbox && !mine.isEmpty()) {
+      return mine.get(0);
     }
     throw new WebhookException(404, "channel_not_configured", "tenant '" + settings.tenantId() + "' has none of "
         + recipients.stream().map(InternetAddress::getAddress).toList() + " in channels." + EmailConnector.ID + "."
