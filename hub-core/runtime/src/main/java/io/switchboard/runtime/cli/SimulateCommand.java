@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
-    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class})
+    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Webhook.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
@@ -90,6 +90,43 @@ final class SimulateCommand implements Runnable {
     }
   }
 
+  /**
+   * {@code switchboard simulate webhook}: any connector's request, built and signed by the
+   * connector itself ({@code ChannelConnector.simulate}), so every channel can be tried the same way.
+   */
+  @Command(name = "webhook", mixinStandardHelpOptions = true,
+      description = {"Post the request a connector's provider would send, built and signed by the connector with",
+          "the tenant's secrets: e.g. --connector email (a raw e-mail, X-Switchboard-Email-Signature),",
+          "--connector whatsapp-cloud (Meta's JSON, X-Hub-Signature-256). Prints the hub's answer."})
+  static final class Webhook implements Callable<Integer> {
+
+    @ParentCommand
+    SimulateCommand parent;
+
+    @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
+    String tenant;
+
+    @Option(names = "--connector", required = true, description = "Connector id, e.g. email, whatsapp-cloud, twilio.")
+    String connector;
+
+    @Option(names = "--endpoint", description = "The connector's endpoint (default: its only one; required when it has several).")
+    String endpoint;
+
+    @Option(names = "--from", required = true, description = "The sender's address on the channel (number, e-mail address, ...).")
+    String from;
+
+    @Option(names = "--to", description = "The tenant's address (default: the connector picks the tenant's first).")
+    String to;
+
+    @Option(names = "--body", required = true, description = "Message text.")
+    String body;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.send(connector, endpoint, tenant, from, to, body);
+    }
+  }
+
   int send(String connectorId, String endpoint, String tenantId, String from, String to, String text) throws Exception {
     SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
     TenantRegistry tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
@@ -105,7 +142,7 @@ final class SimulateCommand implements Runnable {
     }
     String hubBase = strip(hub != null ? hub : "http://localhost:" + config.require(SwitchboardConfig.HTTP_PORT));
     String signedBase = strip(publicUrl != null ? publicUrl : config.get(SwitchboardConfig.PUBLIC_URL).orElse(hubBase));
-    String path = "/webhooks/" + tenantId + "/" + connectorId + "/" + endpoint;
+    String path;
     WebhookRequest request;
     try (PluginHost plugins = new PluginHost(config.path(SwitchboardConfig.PLUGINS_DIR),
         id -> io.switchboard.runtime.SwitchboardRuntime.pluginContext(config, id, null))) {
@@ -115,8 +152,28 @@ final class SimulateCommand implements Runnable {
         System.err.println("No '" + connectorId + "' connector plugin in " + config.path(SwitchboardConfig.PLUGINS_DIR));
         return 2;
       }
+      if (endpoint == null) {
+        Set<String> endpoints = connector.endpoints();
+        if (endpoints.size() != 1) {
+          System.err.println("Connector '" + connectorId + "' has several endpoints " + new java.util.TreeSet<>(endpoints)
+              + "; say which with --endpoint");
+          return 2;
+        }
+        endpoint = endpoints.iterator().next();
+      } else if (!connector.endpoints().contains(endpoint)) {
+        System.err.println("Connector '" + connectorId + "' has no endpoint '" + endpoint + "'; it serves "
+            + new java.util.TreeSet<>(connector.endpoints()));
+        return 2;
+      }
+      path = "/webhooks/" + tenantId + "/" + connectorId + "/" + endpoint;
       SimulatedMessage message = new SimulatedMessage(endpoint, signedBase + path, from, to, text);
-      request = PluginCalls.call(connector, () -> connector.simulate(message, settings));
+      try {
+        request = PluginCalls.call(connector, () -> connector.simulate(message, settings));
+      } catch (UnsupportedOperationException | IllegalArgumentException | IllegalStateException e) {
+        // the connector cannot simulate, or the tenant's settings lack what it needs (never a secret's value)
+        System.err.println(e.getMessage());
+        return 2;
+      }
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hubBase + path))
         .timeout(Duration.ofSeconds(30))
