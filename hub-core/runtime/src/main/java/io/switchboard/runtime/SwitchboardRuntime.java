@@ -64,6 +64,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
 
   private final SwitchboardConfig config;
   private final Readiness readiness = new Readiness();
+  /** The inbound Kafka bridge route; bound to the ingress once the store and the spine are up. */
+  private final io.switchboard.runtime.bridge.KafkaBridge kafkaBridge = new io.switchboard.runtime.bridge.KafkaBridge();
   private final Deque<AutoCloseable> started = new java.util.concurrent.LinkedBlockingDeque<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,6 +94,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
     main = new Main();
     PublicUrl publicUrl = new PublicUrl(config.get(SwitchboardConfig.PUBLIC_URL).orElse(""));
     main.configure().addRoutesBuilder(new HubRoutes(readiness, publicUrl, metrics));
+    main.configure().addRoutesBuilder(kafkaBridge);
     main.setInitialProperties(camelProperties());
     main.start();
     Thread boot = new Thread(this::bootstrap, "switchboard-bootstrap");
@@ -212,6 +215,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
       WebhookIngress ingress = new WebhookIngress(tenantDir::registry, plugins::connector, db.dataSource(), spine,
           config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY));
       // mailboxes and other channels the hub fetches: kept in step with tenant files and plugins
+      kafkaBridge.bind(ingress, deadLetters);
       ChannelPollers pollers = track(new ChannelPollers(camelContext(), tenantDir::registry, plugins::connector, ingress));
       plugins.onChange(pollers::syncSoon);
       tenantDir.onChange(pollers::syncSoon);

@@ -85,6 +85,26 @@ public final class DeadLetters {
     }
   }
 
+  /**
+   * Keeps a record the hub could not take, with why, for inspection (and replay where its kind
+   * allows).
+   *
+   * @param source where it came from, e.g. {@code kafka:acme.interactions-0@42}
+   */
+  public void record(String tenantId, String source, String kind, String reason, String payload) throws SQLException {
+    LOG.warn("Dead-lettered record of tenant {} from {} ({}): {}", tenantId, source, kind, reason);
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "insert into dead_letters (id, tenant_id, source, reason, payload, kind) values (?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, io.switchboard.runtime.util.Ids.newId());
+      ps.setString(2, tenantId);
+      ps.setString(3, source);
+      ps.setString(4, reason);
+      ps.setString(5, payload == null ? "" : payload);
+      ps.setString(6, kind);
+      ps.executeUpdate();
+    }
+  }
+
   /** Pending (not replayed) dead letters of a tenant, by kind. */
   public long pending(String tenantId, String kind) throws SQLException {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
