@@ -216,6 +216,11 @@ public final class SwitchboardRuntime implements AutoCloseable {
           config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY));
       // mailboxes and other channels the hub fetches: kept in step with tenant files and plugins
       kafkaBridge.bind(ingress, deadLetters);
+      // outgoing webhooks: the tenants' events fanned out to their subscriptions, delivered by the actions
+      io.switchboard.runtime.subscriptions.Subscriptions subscriptions =
+          new io.switchboard.runtime.subscriptions.Subscriptions(db.dataSource(), actions::wakeUp);
+      actions.subscriptions(subscriptions);
+      camelContext().addRoutes(subscriptions.fanout());
       ChannelPollers pollers = track(new ChannelPollers(camelContext(), tenantDir::registry, plugins::connector, ingress));
       plugins.onChange(pollers::syncSoon);
       tenantDir.onChange(pollers::syncSoon);
@@ -228,7 +233,8 @@ public final class SwitchboardRuntime implements AutoCloseable {
           new WorkflowApi(tenantDir, workflows, db.dataSource(), phones, () -> TenantSchema.generate(
               stepFactories(builtins, plugins))),
           new ScoresApi(db.dataSource()), scheduler,
-          new io.switchboard.runtime.kb.KnowledgeApi(knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES))));
+          new io.switchboard.runtime.kb.KnowledgeApi(knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES)),
+          subscriptions));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());

@@ -2,6 +2,7 @@ package io.switchboard.runtime.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.switchboard.api.ActionPerformer;
+import io.switchboard.runtime.subscriptions.Subscriptions;
 import io.switchboard.api.ChannelConnector;
 import io.switchboard.api.OutboundMessage;
 import io.switchboard.api.WebhookException;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * transaction as their interaction): replies through the interaction's connector and signed
  * webhooks. At least once: an action is marked done only after it succeeded, and retried with
  * exponential backoff until {@code maxAttempts}, then marked failed with its last error. Several
- * hub instances share the table safely ({@code for update skip locked}).
+ * hub instances share the table safely ({@code for no key update skip locked}: a row being performed
+ * still takes the delivery-attempt rows that reference it, which a plain {@code for update} would
+ * make wait for the performing transaction, i.e. forever).
  */
 public final class ActionDispatcher implements AutoCloseable {
 
@@ -55,6 +58,7 @@ public final class ActionDispatcher implements AutoCloseable {
   private final Object wake = new Object();
   private volatile boolean running = true;
   private volatile boolean pending;
+  private volatile Subscriptions subscriptions;
 
   public ActionDispatcher(DataSource dataSource, Supplier<TenantRegistry> tenants,
       Function<String, Optional<ChannelConnector>> connectors, Function<String, Optional<ActionPerformer>> performers,
@@ -73,6 +77,11 @@ public final class ActionDispatcher implements AutoCloseable {
   public ActionDispatcher start() {
     thread.start();
     return this;
+  }
+
+  /** Deliveries to tenants' subscriptions are performed once these are known. */
+  public void subscriptions(Subscriptions subscriptions) {
+    this.subscriptions = subscriptions;
   }
 
   /** New actions were committed: look now rather than at the next poll. */
@@ -118,7 +127,7 @@ public final class ActionDispatcher implements AutoCloseable {
       try (PreparedStatement ps = c.prepareStatement("""
           select id, tenant_id, type, payload::text, attempts from actions
            where status = 'pending' and next_attempt_at <= now()
-           order by next_attempt_at limit ? for update skip locked""")) {
+           order by next_attempt_at limit ? for no key update skip locked""")) {
         ps.setInt(1, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -167,6 +176,7 @@ public final class ActionDispatcher implements AutoCloseable {
     return switch (d.type()) {
       case "reply" -> reply(tenant.get(), d, payload);
       case "webhook" -> webhook(tenant.get(), d, payload);
+      case "delivery" -> delivery(tenant.get(), d, payload);
       default -> performed(tenant.get(), d, payload);
     };
   }
@@ -262,20 +272,58 @@ public final class ActionDispatcher implements AutoCloseable {
       return Outcome.retry("tenant '" + tenant.id() + "' has no secret '" + secretName + "' right now");
     }
     byte[] body = Json.MAPPER.writeValueAsBytes(p.get("body"));
-    long ts = Instant.now().getEpochSecond();
-    HttpRequest req = HttpRequest.newBuilder(URI.create(String.valueOf(p.get("url"))))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "Switchboard")
-        .header("X-Switchboard-Delivery", d.id().toString())
-        .header(SIGNATURE_HEADER, "t=" + ts + ",v1=" + sign(secret.get(), ts, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> res = http.send(signed(String.valueOf(p.get("url")), secret.get(), d.id(), body).build(),
+        HttpResponse.BodyHandlers.ofString());
     if (res.statusCode() / 100 == 2) {
       return Outcome.ok(Map.of("status", res.statusCode()));
     }
     return Outcome.retry("the receiver answered " + res.statusCode());
+  }
+
+  /** A JSON POST signed {@code t=<unix seconds>,v1=<HMAC>} with the secret, naming the delivery. */
+  private static HttpRequest.Builder signed(String url, String secret, UUID deliveryId, byte[] body) {
+    long ts = Instant.now().getEpochSecond();
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("User-Agent", "Switchboard")
+        .header("X-Switchboard-Delivery", deliveryId.toString())
+        .header(SIGNATURE_HEADER, "t=" + ts + ",v1=" + sign(secret, ts, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  /** An event to a tenant's subscription (outgoing webhooks), every attempt logged. */
+  private Outcome delivery(Tenant tenant, Due d, Map<String, Object> p) throws Exception {
+    Subscriptions subs = subscriptions;
+    if (subs == null) {
+      return Outcome.retry("subscriptions are not started yet");
+    }
+    Subscriptions.Target target = subs.target(tenant.id(), String.valueOf(p.get("subscriptionId")));
+    if (target == null) {
+      return Outcome.fail("the subscription was deleted");
+    }
+    if (!target.enabled()) {
+      return Outcome.fail("the subscription is disabled");
+    }
+    byte[] body = Json.MAPPER.writeValueAsBytes(p.get("event"));
+    HttpRequest req = signed(target.url(), target.secret(), d.id(), body)
+        .header("X-Switchboard-Event", String.valueOf(p.get("eventType")))
+        .header("X-Switchboard-Subscription", String.valueOf(p.get("subscriptionId")))
+        .build();
+    long t0 = System.nanoTime();
+    HttpResponse<String> res;
+    try {
+      res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      String why = "the receiver is unreachable: " + e;
+      subs.logAttempt(tenant.id(), d.id(), null, (System.nanoTime() - t0) / 1_000_000, why, null);
+      return Outcome.retry(why);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    boolean ok = res.statusCode() / 100 == 2;
+    subs.logAttempt(tenant.id(), d.id(), res.statusCode(), ms, ok ? null : "the receiver answered " + res.statusCode(), res.body());
+    return ok ? Outcome.ok(Map.of("status", res.statusCode(), "latencyMs", ms))
+        : Outcome.retry("the receiver answered " + res.statusCode());
   }
 
   /** HMAC-SHA256 over {@code <timestamp>.<body>}, hex; the receiver recomputes it with the shared secret. */

@@ -237,6 +237,85 @@ public final class HubRoutes extends RouteBuilder {
           String tenant = authorizeTenant(req, segment(e, 3));
           HttpSupport.json(e, 200, kb.search(tenant, RawBody.read(req, io.switchboard.runtime.kb.KnowledgeApi.MAX_SEARCH_BODY, 30_000)));
         });
+    from("platform-http:/api/v1/tenants/{tenant}/subscriptions?useBodyHandler=false").routeId("api-subscriptions")
+        .process(e -> {
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          switch (req.method().name()) {
+            case "GET" -> {
+              req.resume();
+              HttpSupport.json(e, 200, subscriptions().list(tenant, query(e, "limit"), query(e, "cursor")));
+            }
+            case "POST" -> HttpSupport.json(e, 201, subscriptions().create(tenant, jsonBody(req, SUBSCRIPTION_EXAMPLE)));
+            default -> refuse(req, "use GET or POST on subscriptions");
+          }
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/subscriptions/{id}?useBodyHandler=false").routeId("api-subscription")
+        .process(e -> {
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          String id = segment(e, 5);
+          switch (req.method().name()) {
+            case "GET" -> {
+              req.resume();
+              HttpSupport.json(e, 200, subscriptions().get(tenant, id));
+            }
+            case "PATCH" -> HttpSupport.json(e, 200, subscriptions().update(tenant, id, jsonBody(req, "{\"enabled\": false}")));
+            case "DELETE" -> {
+              req.resume();
+              subscriptions().delete(tenant, id);
+              HttpSupport.reply(e, 204, "application/json", "");
+            }
+            default -> refuse(req, "use GET, PATCH or DELETE on a subscription");
+          }
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/subscriptions/{id}/{action}?useBodyHandler=false")
+        .routeId("api-subscription-action")
+        .process(e -> {
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          String id = segment(e, 5);
+          String action = segment(e, 6);
+          req.resume();
+          switch (req.method().name() + " " + action) {
+            case "GET deliveries" -> HttpSupport.json(e, 200, subscriptions().deliveries(tenant, id, query(e, "status"),
+                query(e, "limit"), query(e, "cursor")));
+            case "POST rotate-secret" -> HttpSupport.json(e, 200, subscriptions().rotateSecret(tenant, id));
+            case "POST replay" -> HttpSupport.json(e, 202, java.util.Map.of("replayed",
+                subscriptions().replay(tenant, null, id, query(e, "since"))));
+            default -> throw ApiError.notFound("not_found", "use GET .../deliveries, POST .../rotate-secret or"
+                + " POST .../replay?since=<instant> on a subscription");
+          }
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/deliveries/{id}/replay" + OPTIONS + "&httpMethodRestrict=POST")
+        .routeId("api-delivery-replay")
+        .process(e -> {
+          String tenant = readiness.services().readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 202, java.util.Map.of("replayed", subscriptions().replay(tenant, segment(e, 5), null, null)));
+        });
+  }
+
+  private static final String SUBSCRIPTION_EXAMPLE =
+      "{\"url\": \"https://example.com/hooks/switchboard\", \"events\": [\"interaction.received\"]}";
+
+  private io.switchboard.runtime.subscriptions.Subscriptions subscriptions() {
+    return readiness.services().subscriptions();
+  }
+
+  /** A JSON object body of at most 64 KiB, as a map; 400 naming an example when it is not one. */
+  private static java.util.Map<String, Object> jsonBody(io.vertx.core.http.HttpServerRequest req, String example) {
+    byte[] body = RawBody.read(req, 65_536, 30_000);
+    return io.switchboard.runtime.util.Json.MAPPER.convertValue(JsonBodies.object(body, example),
+        io.switchboard.runtime.util.Json.MAP);
+  }
+
+  private static void refuse(io.vertx.core.http.HttpServerRequest req, String what) {
+    req.handler(chunk -> { });
+    req.resume();
+    throw new ApiError(405, "method_not_allowed", what);
   }
 
   private io.switchboard.runtime.kb.KnowledgeApi knowledge() {

@@ -242,12 +242,12 @@ public final class ReadApi {
   }
 
   /** Position after the last item of a page: (received_at, id) of that item, opaque to clients. */
-  record Cursor(Instant receivedAt, UUID id) {
+  public record Cursor(Instant receivedAt, UUID id) {
     /**
      * Trims a page read with {@code limit + 1} rows to {@code limit} and gives the cursor after its
      * last item, keyed on (that item's {@code timeKey}, its {@code id}); null when there is no more.
      */
-    static String trim(List<Map<String, Object>> items, int limit, String timeKey) {
+    public static String trim(List<Map<String, Object>> items, int limit, String timeKey) {
       if (items.size() <= limit) {
         return null;
       }
@@ -261,7 +261,7 @@ public final class ReadApi {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Cursor decode(String s) {
+    public static Cursor decode(String s) {
       try {
         String raw = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
         int bar = raw.indexOf('|');
