@@ -440,6 +440,46 @@ class TwilioVoiceTest {
     assertThat(r.queued()).isEmpty();
   }
 
+  @Test
+  void simulatesAnIncomingCallAChoiceAndAVoicemail() throws Exception {
+    WebhookResult call = tester.simulate("voice", "+447700900123", null);
+    assertThat(call.messages()).isEmpty();
+    assertThat(twiml(call).at("/Response/Gather/@action")).isEqualTo(BASE + "voice-gather?node=main&path=main");
+
+    WebhookResult pressed = tester.simulate("voice-gather", "+447700900123", "1");
+    assertThat(pressed.single().text()).isEqualTo("pressed 1");
+    assertThat(pressed.single().providerMessageId()).matches("CA[0-9a-f]{32}:gather:1");
+    assertThat(twiml(pressed).at("/Response/Dial/Number")).isEqualTo("+15550100200");
+
+    WebhookResult spoken = tester.simulate("voice-gather", "+447700900123", "support please");
+    assertThat(spoken.single().attributes()).containsEntry("speechResult", "support please")
+        .containsEntry("ivrNext", "support");
+
+    WebhookRequest voicemail = tester.simulatedRequest(new io.switchboard.api.SimulatedMessage("voice-transcription",
+        tester.url("voice-transcription"), "+447700900123", null, "Please call me back about my order."));
+    // left where the menu records: the shortest way there from the start node
+    assertThat(voicemail.url()).isEqualTo(BASE + "voice-transcription?node=support&path=main.support");
+    Map<String, String> params = new LinkedHashMap<>();
+    voicemail.form().forEach((k, v) -> params.put(k, v.get(0)));
+    assertThat(new com.twilio.security.RequestValidator(TOKEN)
+        .validate(voicemail.url(), params, voicemail.header("X-Twilio-Signature"))).isTrue();
+    InboundMessage m = tester.post("voice-transcription", voicemail).single();
+    assertThat(m.channel()).isEqualTo("voice");
+    assertThat(m.from()).isEqualTo("+447700900123");
+    assertThat(m.to()).isEqualTo("+15550006000");
+    assertThat(m.text()).isEqualTo("Please call me back about my order.");
+    assertThat(m.providerMessageId()).matches("CA[0-9a-f]{32}/RE[0-9a-f]{32}");
+    assertThat(m.attributes()).containsEntry("ivrPath", "main>support").containsEntry("FromCountry", "GB");
+    assertThat(m.media()).singleElement().satisfies(media ->
+        assertThat(media.url()).startsWith("https://api.twilio.com/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/RE"));
+  }
+
+  @Test
+  void simulatingACallNeedsAMenu() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tester(null).simulate("voice", "+447700900123", null))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("channels.twilio.ivr");
+  }
+
   static Map<String, String> transcription(String status, String text) {
     String recordingUrl = "https://api.twilio.com/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/" + RECORDING;
     return with(call("completed"),
