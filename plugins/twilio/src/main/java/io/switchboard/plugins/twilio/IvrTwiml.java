@@ -89,6 +89,11 @@ final class IvrTwiml {
     if (say != null) {
       response.say(say);
     }
+    List<String> onward = new ArrayList<>(path);
+    if (node.next() != null) {
+      onward.add(node.next());
+    }
+    String nextUrl = node.next() == null ? null : base + VOICE + "?" + query(onward);
     if (node.record() != null) {
       IvrMenu.Recording r = node.record();
       Record.Builder record = new Record.Builder()
@@ -106,10 +111,18 @@ final class IvrTwiml {
       response.record(record.build());
     } else if (node.dial() != null) {
       IvrMenu.Dial d = node.dial();
+      // With a next node, the dial's action leads there; TwilioVoice hangs up instead when an agent took the call.
       if (d.queue() != null) {
-        response.enqueue(new Enqueue.Builder(d.queue()).build());
+        Enqueue.Builder enqueue = new Enqueue.Builder(d.queue());
+        if (nextUrl != null) {
+          enqueue.action(nextUrl).method(HttpMethod.POST);
+        }
+        response.enqueue(enqueue.build());
       } else {
         Dial.Builder dial = new Dial.Builder();
+        if (nextUrl != null) {
+          dial.action(nextUrl).method(HttpMethod.POST);
+        }
         if (d.timeout() != null) {
           dial.timeout(d.timeout());
         }
@@ -126,11 +139,9 @@ final class IvrTwiml {
     } else if (node.hangup()) {
       response.hangup(new Hangup.Builder().build());
     }
-    // after a recording, its action callback answers with the next node (see TwilioVoice)
-    if (node.next() != null && node.record() == null) {
-      List<String> onward = new ArrayList<>(path);
-      onward.add(node.next());
-      response.redirect(new Redirect.Builder(base + VOICE + "?" + query(onward)).method(HttpMethod.POST).build());
+    // a recording's and a dial's action callbacks lead to the next node (see TwilioVoice)
+    if (nextUrl != null && node.record() == null && node.dial() == null) {
+      response.redirect(new Redirect.Builder(nextUrl).method(HttpMethod.POST).build());
     }
     return xml(response.build());
   }

@@ -49,6 +49,13 @@ final class TwilioVoice {
   /** The statuses a call ends with; Twilio's call-status callback reports them with CallDuration. */
   static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "no-answer", "failed", "canceled");
 
+  /**
+   * A dial's DialCallStatus and a queue's QueueResult that mean an agent took the call (or the
+   * caller hung up): a dial or queue node's next node is only for callers nobody answered.
+   */
+  private static final Set<String> CONNECTED =
+      Set.of("completed", "answered", "bridged", "bridging-in-process", "redirected-from-bridged", "hangup");
+
   /** Twilio's call fields kept as attributes, under their Twilio names, when non-empty. */
   private static final List<String> ATTRIBUTES = List.of(
       "AccountSid", "ApiVersion", "Direction", "ForwardedFrom", "CallerName", "ParentCallSid",
@@ -75,7 +82,7 @@ final class TwilioVoice {
     Map<String, List<String>> form = request.form();
     String callSid = require(form, "CallSid");
     return switch (endpoint) {
-      case IvrTwiml.VOICE -> call(request, settings);
+      case IvrTwiml.VOICE -> call(request, form, settings);
       case IvrTwiml.GATHER -> gather(request, form, callSid, settings);
       case IvrTwiml.RECORDING -> recording(request, form, callSid, settings);
       case IvrTwiml.TRANSCRIPTION -> transcription(request, form, callSid);
@@ -84,8 +91,15 @@ final class TwilioVoice {
     };
   }
 
-  /** An incoming call, or the hub's own redirect to a node: the node's TwiML, nothing stored. */
-  private static Outcome call(WebhookRequest request, ChannelSettings settings) {
+  /**
+   * An incoming call, or the hub's own redirect to a node: the node's TwiML, nothing stored. When
+   * the request is a dial's or a queue's action and an agent took the call, the call is over.
+   */
+  private static Outcome call(WebhookRequest request, Map<String, List<String>> form, ChannelSettings settings) {
+    if (CONNECTED.contains(String.valueOf(FormData.first(form, "DialCallStatus")))
+        || CONNECTED.contains(String.valueOf(FormData.first(form, "QueueResult")))) {
+      return new Outcome(List.of(), IvrTwiml.hangup());
+    }
     IvrMenu menu = IvrMenu.require(settings);
     List<String> path = position(request.url(), menu);
     return new Outcome(List.of(), IvrTwiml.render(menu.nodes().get(last(path)), path, IvrTwiml.base(request.url())));

@@ -168,13 +168,25 @@ class TwilioVoiceTest {
         .doesNotContainKeys("FromCity", "speechResult");
 
     Twiml t = twiml(r);
-    assertThat(t.verbs()).containsExactly("Say", "Dial", "Redirect");
+    assertThat(t.verbs()).containsExactly("Say", "Dial");
     assertThat(t.at("/Response/Say")).isEqualTo("Connecting you to sales.");
     assertThat(t.at("/Response/Dial/@timeout")).isEqualTo("20");
     assertThat(t.at("/Response/Dial/Number")).isEqualTo("+15550100200");
-    // when the agent does not answer (or hangs up) the caller goes on to the support voicemail
-    assertThat(t.at("/Response/Redirect")).isEqualTo(BASE + "voice?node=support&path=main.sales.support");
-    assertThat(t.at("/Response/Redirect/@method")).isEqualTo("POST");
+    assertThat(t.at("/Response/Dial/@action")).isEqualTo(BASE + "voice?node=support&path=main.sales.support");
+    assertThat(t.at("/Response/Dial/@method")).isEqualTo("POST");
+  }
+
+  @Test
+  void aCallNoAgentAnsweredGoesOnToTheNextNodeAndAnAnsweredOneEnds() {
+    String action = "voice?node=support&path=main.sales.support";
+    Twiml unanswered = twiml(post(action, with(call("in-progress"), "DialCallStatus", "no-answer", "DialCallDuration", "0")));
+    assertThat(unanswered.verbs()).containsExactly("Say", "Record");
+    assertThat(unanswered.at("/Response/Record/@action")).contains("path=main.sales.support");
+
+    WebhookResult answered = post(action, with(call("completed"), "DialCallStatus", "completed", "DialCallDuration", "312",
+        "DialCallSid", "CA0000111122223333444455556666777"));
+    assertThat(answered.messages()).isEmpty();
+    assertThat(twiml(answered).verbs()).containsExactly("Hangup");
   }
 
   @Test
