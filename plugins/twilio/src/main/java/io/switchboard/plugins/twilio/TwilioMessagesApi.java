@@ -119,8 +119,9 @@ final class TwilioMessagesApi {
   OutboundMessage.Sent send(OutboundMessage message, ChannelSettings settings) throws WebhookException {
     String channel = message.channel();
     if (!TwilioSmsConnector.SMS.equals(channel) && !TwilioSmsConnector.WHATSAPP.equals(channel)) {
-      throw WebhookException.badRequest("unsupported_channel",
-          "Twilio sends on channels sms and whatsapp, not '" + channel + "'");
+      throw WebhookException.badRequest("unsupported_channel", "Twilio sends on channels sms and whatsapp, not '"
+          + channel + "'" + (TwilioVoice.CHANNEL.equals(channel) ? ": a call cannot be answered after it happened;"
+          + " give voice interactions steps of their own under workflow.channels.voice" : ""));
     }
     if (message.text().isEmpty() && message.mediaUrls().isEmpty()) {
       throw WebhookException.badRequest("empty_message", "a Twilio message needs a text or a media URL");

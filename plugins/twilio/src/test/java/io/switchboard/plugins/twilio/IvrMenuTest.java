@@ -43,6 +43,28 @@ class IvrMenuTest {
     assertThat(menu.node("bye").orElseThrow().hangup()).isTrue();
   }
 
+  /** The example in docs/channels.md is a valid menu, and its example error is the one the hub gives. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDocumentedExampleAndErrorAreTrue() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/channels.md"));
+    String section = doc.substring(doc.indexOf("## Voice IVR (Twilio)"));
+    String yaml = section.substring(section.indexOf("```yaml") + 7, section.indexOf("```", section.indexOf("```yaml") + 7));
+    Map<String, Object> file = (Map<String, Object>) yaml(yaml);
+    Map<String, Object> twilio = (Map<String, Object>) ((Map<String, Object>) file.get("channels")).get("twilio");
+    Map<String, Object> ivr = (Map<String, Object>) twilio.get("ivr");
+    IvrMenu menu = IvrMenu.parse("acme", ivr);
+    assertThat(menu.nodes().keySet()).containsExactly("main", "retry", "sales", "support", "bye");
+
+    Map<String, Object> nodes = new java.util.LinkedHashMap<>((Map<String, Object>) ivr.get("nodes"));
+    nodes.put("retry", Map.of("say", "Sorry, I did not get that.", "next", "mian"));
+    Map<String, Object> broken = new java.util.LinkedHashMap<>(ivr);
+    broken.put("nodes", nodes);
+    String error = org.assertj.core.api.Assertions.catchThrowableOfType(IllegalStateException.class,
+        () -> IvrMenu.parse("acme", broken)).getMessage();
+    assertThat(section.replaceAll("\\s+", " ")).contains(error);
+  }
+
   @Test
   void defaults() {
     IvrMenu menu = menu("""
