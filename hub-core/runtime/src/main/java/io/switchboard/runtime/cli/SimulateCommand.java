@@ -42,8 +42,8 @@ final class SimulateCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** The options of a message through the tenant's Twilio channel; subclasses name the endpoint. */
-  abstract static class TwilioMessage implements Callable<Integer> {
+  /** Who contacts whom through the tenant's Twilio channel: the options every Twilio simulation shares. */
+  abstract static class TwilioContact implements Callable<Integer> {
 
     @ParentCommand
     SimulateCommand parent;
@@ -51,11 +51,15 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
     String tenant;
 
-    @Option(names = "--from", required = true, description = "Sender's number, e.g. +15551230001.")
+    @Option(names = "--from", required = true, description = "Sender's (caller's) number, e.g. +15551230001.")
     String from;
 
     @Option(names = "--to", description = "The tenant's number (default: its first Twilio phone number).")
     String to;
+  }
+
+  /** The options of a message through the tenant's Twilio channel; subclasses name the endpoint. */
+  abstract static class TwilioMessage extends TwilioContact {
 
     @Option(names = "--body", required = true, description = "Message text.")
     String body;
@@ -100,19 +104,7 @@ final class SimulateCommand implements Runnable {
           "--press/--say: the caller's answer at the menu's start node (voice-gather; prints the next node).",
           "--voicemail: the transcript of a message left where the menu records (voice-transcription),",
           "which becomes a voice interaction and runs through the tenant's workflow."})
-  static final class Voice implements Callable<Integer> {
-
-    @ParentCommand
-    SimulateCommand parent;
-
-    @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
-    String tenant;
-
-    @Option(names = "--from", required = true, description = "Caller's number, e.g. +15551230001.")
-    String from;
-
-    @Option(names = "--to", description = "The tenant's number called (default: its first Twilio phone number).")
-    String to;
+  static final class Voice extends TwilioContact {
 
     @Option(names = "--press", paramLabel = "KEYS", description = "Keys pressed at the start node's menu, e.g. 1.")
     String press;
