@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +93,17 @@ class ChannelUpdatesIT {
     }
   }
 
+  static Map<String, String> receipt(String sid, String status) {
+    Map<String, String> form = new java.util.LinkedHashMap<>();
+    form.put("AccountSid", "ACupd");
+    form.put("MessageSid", sid);
+    form.put("MessageStatus", status);
+    form.put("From", NUMBER);
+    form.put("To", "+15551239001");
+    form.put("ApiVersion", "2010-04-01");
+    return form;
+  }
+
   static JsonNode messages() throws Exception {
     return Json.MAPPER.readTree(hub.get("/api/v1/tenants/upd/messages?limit=10", KEY).body());
   }
@@ -109,11 +119,14 @@ class ChannelUpdatesIT {
       }
     });
     String sid = messages().path("items").path(0).path("providerMessageId").asText();
-    Instant t0 = Instant.parse("2026-12-02T10:00:00Z");
-    queue(InboundMessage.status("sms", sid + ":sent", sid, "+15551239001", "sent", null, t0), "twilio");
-    queue(InboundMessage.status("sms", sid + ":delivered", sid, "+15551239001", "delivered", null, t0.plusSeconds(2)), "twilio");
-    // the provider retries a receipt: stored once
-    queue(InboundMessage.status("sms", sid + ":delivered", sid, "+15551239001", "delivered", null, t0.plusSeconds(2)), "twilio");
+    // Twilio's status callbacks, as it posts them to the tenant's status endpoint
+    assertThat(hub.postTwilio("/webhooks/upd/twilio/status", receipt(sid, "sent"), TOKEN).statusCode()).isEqualTo(200);
+    assertThat(hub.postTwilio("/webhooks/upd/twilio/status", receipt(sid, "delivered"), TOKEN).statusCode()).isEqualTo(200);
+    // Twilio retries a callback: stored once
+    assertThat(hub.postTwilio("/webhooks/upd/twilio/status", receipt(sid, "delivered"), TOKEN).statusCode()).isEqualTo(200);
+    // a forged one is refused and stores nothing
+    assertThat(hub.postTwilio("/webhooks/upd/twilio/status", receipt(sid, "failed"), "not-the-token").statusCode())
+        .isEqualTo(403);
     HubFixture.await("both receipts", () -> {
       try {
         return hub.count("select count(*) from events where tenant_id = 'upd' and type = 'message.status'") == 2;
@@ -130,6 +143,7 @@ class ChannelUpdatesIT {
     assertThat(reply.path("receipts")).hasSize(2);
     assertThat(reply.path("receipts").path(1).path("status").asText()).isEqualTo("sent");
     assertThat(hub.count("select count(*) from message_statuses where tenant_id = 'upd' and message_id = ?", sid)).isEqualTo(2);
+    assertThat(hub.count("select count(*) from message_statuses where tenant_id = 'upd' and status = 'failed'")).isZero();
     assertThat(hub.count("select count(*) from events where tenant_id = 'upd' and type = 'message.status'"
         + " and payload->>'actionId' = ?", reply.path("id").asText())).as("the events name the reply").isEqualTo(2);
     // another tenant's key does not see upd's messages

@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
-    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Webhook.class})
+    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class, SimulateCommand.Webhook.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
@@ -42,8 +42,8 @@ final class SimulateCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** The options of a message through the tenant's Twilio channel; subclasses name the endpoint. */
-  abstract static class TwilioMessage implements Callable<Integer> {
+  /** Who contacts whom through the tenant's Twilio channel: the options every Twilio simulation shares. */
+  abstract static class TwilioContact implements Callable<Integer> {
 
     @ParentCommand
     SimulateCommand parent;
@@ -51,11 +51,15 @@ final class SimulateCommand implements Runnable {
     @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
     String tenant;
 
-    @Option(names = "--from", required = true, description = "Sender's number, e.g. +15551230001.")
+    @Option(names = "--from", required = true, description = "Sender's (caller's) number, e.g. +15551230001.")
     String from;
 
     @Option(names = "--to", description = "The tenant's number (default: its first Twilio phone number).")
     String to;
+  }
+
+  /** The options of a message through the tenant's Twilio channel; subclasses name the endpoint. */
+  abstract static class TwilioMessage extends TwilioContact {
 
     @Option(names = "--body", required = true, description = "Message text.")
     String body;
@@ -127,6 +131,44 @@ final class SimulateCommand implements Runnable {
     }
   }
 
+  /**
+   * {@code switchboard simulate voice}: a call to the tenant's Twilio number: the incoming call,
+   * a choice at the menu's first node, or a transcribed voicemail.
+   */
+  @Command(name = "voice", mixinStandardHelpOptions = true,
+      description = {"Post a Twilio voice request, signed with the tenant's auth token, and print the hub's answer.",
+          "Without options: the incoming call to /webhooks/<tenant>/twilio/voice (prints the menu's TwiML).",
+          "--press/--say: the caller's answer at the menu's start node (voice-gather; prints the next node).",
+          "--voicemail: the transcript of a message left where the menu records (voice-transcription),",
+          "which becomes a voice interaction and runs through the tenant's workflow."})
+  static final class Voice extends TwilioContact {
+
+    @Option(names = "--press", paramLabel = "KEYS", description = "Keys pressed at the start node's menu, e.g. 1.")
+    String press;
+
+    @Option(names = "--say", paramLabel = "WORDS", description = "Words said at the start node's menu, e.g. \"sales please\".")
+    String say;
+
+    @Option(names = "--voicemail", paramLabel = "TRANSCRIPT", description = "A voicemail's transcript.")
+    String voicemail;
+
+    @Override
+    public Integer call() throws Exception {
+      long given = java.util.stream.Stream.of(press, say, voicemail).filter(java.util.Objects::nonNull).count();
+      if (given > 1) {
+        System.err.println("Give at most one of --press, --say and --voicemail");
+        return 2;
+      }
+      if (press != null && !press.matches("[0-9*#]{1,20}")) {
+        System.err.println("--press takes keys 0-9, * and #, e.g. --press 1");
+        return 2;
+      }
+      String endpoint = voicemail != null ? "voice-transcription" : given == 1 ? "voice-gather" : "voice";
+      String text = voicemail != null ? voicemail : press != null ? press : say;
+      return parent.send("twilio", endpoint, tenant, from, to, text);
+    }
+  }
+
   int send(String connectorId, String endpoint, String tenantId, String from, String to, String text) throws Exception {
     SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
     TenantRegistry tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
@@ -169,13 +211,19 @@ final class SimulateCommand implements Runnable {
       SimulatedMessage message = new SimulatedMessage(endpoint, signedBase + path, from, to, text);
       try {
         request = PluginCalls.call(connector, () -> connector.simulate(message, settings));
-      } catch (UnsupportedOperationException | IllegalArgumentException | IllegalStateException e) {
-        // the connector cannot simulate, or the tenant's settings lack what it needs (never a secret's value)
-        System.err.println(e.getMessage());
+      } catch (UnsupportedOperationException | IllegalStateException | IllegalArgumentException e) {
+        // the connector cannot simulate, or the tenant file lacks what it needs (an auth token, a number,
+        // a voice menu): the message says what to add, never a secret's value
+        System.err.println("Cannot simulate " + endpoint + " for tenant '" + tenantId + "': " + e.getMessage());
         return 2;
       }
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hubBase + path))
+    // the connector may address a callback with a query string (a voice call's place in the menu)
+    String target = hubBase + path;
+    if (request.url().startsWith(signedBase + path)) {
+      target = hubBase + request.url().substring(signedBase.length());
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target))
         .timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
     Set<String> restricted = Set.of("host", "content-length", "connection");
@@ -191,7 +239,7 @@ final class SimulateCommand implements Runnable {
       System.err.println("Cannot reach the hub at " + hubBase + " (is 'switchboard run' running?)");
       return 1;
     }
-    System.out.println("POST " + hubBase + path + " -> " + response.statusCode());
+    System.out.println("POST " + target + " -> " + response.statusCode());
     System.out.println(response.body());
     return response.statusCode() / 100 == 2 ? 0 : 1;
   }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends messages through Twilio's Messages API with each tenant's own account:
  * {@code POST <api-base-url>/2010-04-01/Accounts/<accountSid>/Messages.json}, form fields
- * {@code To}, {@code From}, {@code Body} and one {@code MediaUrl} per attachment, HTTP Basic auth
+ * {@code To}, {@code From}, {@code Body}, one {@code MediaUrl} per attachment and, when the tenant sets
+ * {@code channels.twilio.statusCallbackUrl}, {@code StatusCallback}; HTTP Basic auth
  * {@code accountSid:authToken}. WhatsApp addresses get Twilio's {@code whatsapp:} prefix.
  *
  * <p>Plain JDK HTTP rather than the Twilio SDK's REST client: the SDK's usual entry point
@@ -50,6 +51,9 @@ final class TwilioMessagesApi {
   static final String BASE_URL_SETTING = "api-base-url";
   /** Plugin setting (hub key {@code switchboard.plugins.twilio.request-timeout-ms}). */
   static final String TIMEOUT_SETTING = "request-timeout-ms";
+
+  /** Tenant setting: the StatusCallback URL sent with each message. */
+  static final String STATUS_CALLBACK_SETTING = "statusCallbackUrl";
 
   private static final Logger LOG = LoggerFactory.getLogger(TwilioMessagesApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,8 +119,9 @@ final class TwilioMessagesApi {
   OutboundMessage.Sent send(OutboundMessage message, ChannelSettings settings) throws WebhookException {
     String channel = message.channel();
     if (!TwilioSmsConnector.SMS.equals(channel) && !TwilioSmsConnector.WHATSAPP.equals(channel)) {
-      throw WebhookException.badRequest("unsupported_channel",
-          "Twilio sends on channels sms and whatsapp, not '" + channel + "'");
+      throw WebhookException.badRequest("unsupported_channel", "Twilio sends on channels sms and whatsapp, not '"
+          + channel + "'" + (TwilioVoice.CHANNEL.equals(channel) ? ": a call cannot be answered after it happened;"
+          + " give voice interactions steps of their own under workflow.channels.voice" : ""));
     }
     if (message.text().isEmpty() && message.mediaUrls().isEmpty()) {
       throw WebhookException.badRequest("empty_message", "a Twilio message needs a text or a media URL");
@@ -133,6 +138,7 @@ final class TwilioMessagesApi {
     field(form, "From", TwilioSmsConnector.channelAddress(channel, from));
     field(form, "Body", message.text());
     message.mediaUrls().forEach(url -> field(form, "MediaUrl", url));
+    statusCallback(settings).ifPresent(url -> field(form, "StatusCallback", url));
 
     URI uri = URI.create(baseUrl + "/2010-04-01/Accounts/"
         + URLEncoder.encode(accountSid, StandardCharsets.UTF_8) + "/Messages.json");
@@ -174,6 +180,31 @@ final class TwilioMessagesApi {
       return new OutboundMessage.Sent(sid, status);
     }
     throw refusal(response.statusCode(), body, settings);
+  }
+
+  /**
+   * The tenant's {@code channels.twilio.statusCallbackUrl}: where Twilio posts the message's
+   * delivery statuses (the hub's {@code .../webhooks/<tenant>/twilio/status}). Empty when not set:
+   * Twilio then reports only to a Messaging Service's own status callback, if any.
+   *
+   * @throws IllegalStateException when it is not an absolute http(s) URL
+   */
+  static java.util.Optional<String> statusCallback(ChannelSettings settings) {
+    java.util.Optional<String> url = settings.value(STATUS_CALLBACK_SETTING).map(String::trim).filter(v -> !v.isEmpty());
+    url.ifPresent(u -> {
+      URI uri;
+      try {
+        uri = URI.create(u);
+      } catch (IllegalArgumentException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()))) {
+        throw new IllegalStateException("tenant '" + settings.tenantId() + "' has channels.twilio."
+            + STATUS_CALLBACK_SETTING + " '" + u + "', which is not an http(s) URL; set it to"
+            + " <switchboard.public-url>/webhooks/" + settings.tenantId() + "/twilio/status");
+      }
+    });
+    return url;
   }
 
   private HttpClient client() {

@@ -32,10 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twilio Programmable Messaging connector, id {@code twilio}: inbound SMS/MMS ({@code sms}) and
- * WhatsApp ({@code whatsapp}) webhooks, verified, parsed and acknowledged with empty TwiML, and
- * replies on both channels through Twilio's Messages API ({@link #send}, see {@link TwilioMessagesApi}).
- * Named after its first channel; both endpoints share one verification, parser and simulator.
+ * Twilio connector, id {@code twilio}: inbound SMS/MMS ({@code sms}) and WhatsApp ({@code whatsapp})
+ * webhooks, verified, parsed and acknowledged with empty TwiML; message status callbacks
+ * ({@code status}, see {@link TwilioDeliveryStatus}); a voice IVR answered from the tenant's menu
+ * ({@code voice} and its callbacks, see {@link TwilioVoice}); replies on SMS and WhatsApp through
+ * Twilio's Messages API ({@link #send}, see {@link TwilioMessagesApi}). Named after its first
+ * channel; every endpoint shares one signature check.
  */
 @Extension
 public class TwilioSmsConnector implements ChannelConnector {
@@ -100,7 +102,11 @@ public class TwilioSmsConnector implements ChannelConnector {
 
   @Override
   public Set<String> endpoints() {
-    return Set.of(SMS, WHATSAPP);
+    Set<String> endpoints = new java.util.HashSet<>(TwilioVoice.ENDPOINTS);
+    endpoints.add(SMS);
+    endpoints.add(WHATSAPP);
+    endpoints.add(TwilioDeliveryStatus.ENDPOINT);
+    return Set.copyOf(endpoints);
   }
 
   /**
@@ -164,10 +170,15 @@ public class TwilioSmsConnector implements ChannelConnector {
    */
   @Override
   public List<InboundMessage> parse(WebhookRequest request, ChannelSettings settings) throws WebhookException {
-    if (!FORM.equals(request.mediaType())) {
-      throw WebhookException.badRequest("unsupported_media_type",
-          "Twilio messaging webhooks must be " + FORM + ", got " + describe(request.mediaType()));
+    String endpoint = endpointOf(request.url());
+    if (TwilioVoice.ENDPOINTS.contains(endpoint)) {
+      // the answer is computed here too, so that a broken menu is refused before anything is stored
+      return TwilioVoice.handle(endpoint, request, settings).messages();
     }
+    if (TwilioDeliveryStatus.ENDPOINT.equals(endpoint)) {
+      return TwilioDeliveryStatus.parse(request);
+    }
+    requireForm(request, "messaging");
     Map<String, List<String>> form = request.form();
     // Twilio sends MessageSid plus the deprecated aliases SmsMessageSid and SmsSid (same value).
     String sid = firstNonBlank(form, "MessageSid", "SmsMessageSid", "SmsSid");
@@ -179,7 +190,7 @@ public class TwilioSmsConnector implements ChannelConnector {
       throw WebhookException.badRequest("missing_field", "required field From is missing");
     }
     String channel = isWhatsApp(from) ? WHATSAPP : SMS;
-    checkEndpoint(endpointOf(request.url()), channel);
+    checkEndpoint(endpoint, channel);
     Map<String, String> attributes = new LinkedHashMap<>();
     for (String name : ATTRIBUTES) {
       putIfPresent(attributes, name, FormData.first(form, name));
@@ -205,6 +216,12 @@ public class TwilioSmsConnector implements ChannelConnector {
 
   /** The last path segment of a webhook URL ({@code sms}, {@code whatsapp}); empty when there is none. */
   static String endpointOf(String url) {
+    String path = withoutQuery(url);
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** A URL without its query string, fragment and trailing slashes. */
+  static String withoutQuery(String url) {
     int end = url.length();
     int q = url.indexOf('?');
     int hash = url.indexOf('#');
@@ -218,7 +235,15 @@ public class TwilioSmsConnector implements ChannelConnector {
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    return path.substring(path.lastIndexOf('/') + 1);
+    return path;
+  }
+
+  /** Twilio posts every webhook as a form. */
+  static void requireForm(WebhookRequest request, String what) throws WebhookException {
+    if (!FORM.equals(request.mediaType())) {
+      throw WebhookException.badRequest("unsupported_media_type",
+          "Twilio " + what + " webhooks must be " + FORM + ", got " + describe(request.mediaType()));
+    }
   }
 
   static boolean isWhatsApp(String address) {
@@ -236,7 +261,7 @@ public class TwilioSmsConnector implements ChannelConnector {
     return WHATSAPP.equals(channel) ? WHATSAPP_PREFIX + plain : plain;
   }
 
-  private static void putIfPresent(Map<String, String> attributes, String name, String value) {
+  static void putIfPresent(Map<String, String> attributes, String name, String value) {
     if (value != null && !value.isEmpty()) {
       attributes.put(name, value);
     }
@@ -245,6 +270,24 @@ public class TwilioSmsConnector implements ChannelConnector {
   @Override
   public WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted) {
     return WebhookResponse.twiml(EMPTY_TWIML);
+  }
+
+  /**
+   * Empty TwiML, except on the voice endpoints: there the TwiML of the node the call is at, from
+   * the tenant's menu alone (the same answer for a duplicate, so Twilio's retry gets it again).
+   */
+  @Override
+  public WebhookResponse acknowledge(WebhookRequest request, List<InboundMessage> accepted, ChannelSettings settings) {
+    String endpoint = endpointOf(request.url());
+    if (!TwilioVoice.ENDPOINTS.contains(endpoint)) {
+      return acknowledge(request, accepted);
+    }
+    try {
+      return WebhookResponse.twiml(TwilioVoice.handle(endpoint, request, settings).twiml());
+    } catch (WebhookException e) {
+      // parse() accepted this very request, so this cannot happen
+      throw new IllegalStateException("voice request refused after it was accepted: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -258,19 +301,23 @@ public class TwilioSmsConnector implements ChannelConnector {
   }
 
   /**
-   * Builds the POST Twilio sends for an inbound SMS or WhatsApp message (endpoint {@code sms}, the
-   * default, or {@code whatsapp}), signed with the tenant's auth token. Numbers may be given with
-   * or without the {@code whatsapp:} prefix.
+   * Builds the POST Twilio sends, signed with the tenant's auth token: an inbound SMS or WhatsApp
+   * message (endpoint {@code sms}, the default, or {@code whatsapp}; numbers with or without the
+   * {@code whatsapp:} prefix), or on the voice endpoints an incoming call ({@code voice}), a
+   * caller's answer to the start node's gather ({@code voice-gather}: the text is the keys pressed,
+   * or the words said) or a transcribed voicemail ({@code voice-transcription}: the text is the
+   * transcript) left at the menu's first recording node. The request's URL carries the query
+   * string Twilio would call it with.
    *
    * @throws IllegalStateException when the tenant has no auth token, or no phone number and the
-   *     message names no {@code to}
+   *     message names no {@code to}, or (voice) no valid menu
    */
   @Override
   public WebhookRequest simulate(SimulatedMessage message, ChannelSettings settings) {
     String endpoint = message.endpoint() == null ? SMS : message.endpoint();
-    if (!SMS.equals(endpoint) && !WHATSAPP.equals(endpoint)) {
-      throw new IllegalArgumentException(
-          "connector '" + ID + "' has no endpoint '" + endpoint + "'; it serves: " + SMS + ", " + WHATSAPP);
+    if (!SMS.equals(endpoint) && !WHATSAPP.equals(endpoint) && !TwilioVoice.SIMULATED.contains(endpoint)) {
+      throw new IllegalArgumentException("connector '" + ID + "' cannot simulate endpoint '" + endpoint
+          + "'; it simulates: " + SMS + ", " + WHATSAPP + ", " + String.join(", ", TwilioVoice.SIMULATED));
     }
     if (message.url() == null || message.from() == null) {
       throw new IllegalArgumentException("a simulated Twilio message needs a url and a from number");
@@ -281,25 +328,34 @@ public class TwilioSmsConnector implements ChannelConnector {
             "tenant '" + settings.tenantId() + "' has no channels.twilio.phoneNumbers; give the message a 'to' number")));
     String from = plainNumber(message.from());
     String text = message.text() == null ? "" : message.text();
-    String sid = "SM" + randomHex();
     String accountSid = settings.value("accountSid").filter(v -> !v.isBlank()).orElseGet(() -> "AC" + randomHex());
+    if (TwilioVoice.SIMULATED.contains(endpoint)) {
+      TwilioVoice.Simulated call = TwilioVoice.simulate(endpoint, message.url(), IvrMenu.require(settings),
+          accountSid, from, to, text);
+      LOG.debug("Simulated Twilio {} request for tenant {} to {}", endpoint, settings.tenantId(), message.url());
+      return signedPost(call.url(), call.fields(), token);
+    }
+    String sid = "SM" + randomHex();
     Map<String, String> fields = WHATSAPP.equals(endpoint)
         ? whatsAppFields(sid, accountSid, from, to, text)
         : smsFields(sid, accountSid, from, to, text);
+    LOG.debug("Simulated Twilio {} message {} for tenant {} to {}", endpoint, sid, settings.tenantId(), message.url());
+    return signedPost(message.url(), fields, token);
+  }
 
+  /** A form post as Twilio's webhook proxy sends it, with its X-Twilio-Signature. */
+  private static WebhookRequest signedPost(String url, Map<String, String> fields, String token) {
     StringBuilder body = new StringBuilder();
     fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
         .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
         .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", FORM);
     headers.put("Accept", "*/*");
     headers.put("User-Agent", "TwilioProxy/1.1");
     headers.put("I-Twilio-Idempotency-Token", UUID.randomUUID().toString());
-    headers.put(SIGNATURE_HEADER, TwilioSignature.sign(token, message.url(), fields));
-    LOG.debug("Simulated Twilio {} message {} for tenant {} to {}", endpoint, sid, settings.tenantId(), message.url());
-    return new WebhookRequest("POST", message.url(), headers, body.toString().getBytes(StandardCharsets.UTF_8));
+    headers.put(SIGNATURE_HEADER, TwilioSignature.sign(token, url, fields));
+    return new WebhookRequest("POST", url, headers, body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** An inbound SMS's fields in the order Twilio sends them; unknown locations are sent empty. */
@@ -410,7 +466,7 @@ public class TwilioSmsConnector implements ChannelConnector {
     return media;
   }
 
-  private static String firstNonBlank(Map<String, List<String>> form, String... names) {
+  static String firstNonBlank(Map<String, List<String>> form, String... names) {
     for (String name : names) {
       String v = FormData.first(form, name);
       if (v != null && !v.isBlank()) {
@@ -454,11 +510,11 @@ public class TwilioSmsConnector implements ChannelConnector {
     }
   }
 
-  private static String describe(String mediaType) {
+  static String describe(String mediaType) {
     return mediaType.isEmpty() ? "no Content-Type" : "'" + abbreviate(mediaType) + "'";
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
@@ -477,7 +533,7 @@ public class TwilioSmsConnector implements ChannelConnector {
     return "";
   }
 
-  private static String randomHex() {
+  static String randomHex() {
     byte[] b = new byte[16];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);

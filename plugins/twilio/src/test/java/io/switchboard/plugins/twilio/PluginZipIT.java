@@ -69,6 +69,23 @@ class PluginZipIT {
       InboundMessage m = twilio.parse(r, settings).get(0);
       assertThat(m.text()).isEqualTo("hello from the plugin");
       assertThat(twilio.acknowledge(r, List.of(m)).body()).contains("<Response/>");
+
+      // A voice call's TwiML is written by the SDK's XML writer from inside the plugin, as the hub calls it.
+      ChannelSettings voice = new ChannelSettings("demo",
+          Map.of("ivr", Map.of("nodes", Map.of("main", Map.of("say", "Hello & welcome", "hangup", true)))),
+          Map.of("authToken", "demo-twilio-auth-token"));
+      WebhookRequest call = twilio.simulate(new SimulatedMessage("voice", "http://localhost:8080/webhooks/demo/twilio/voice",
+          "+15551230001", "+15550006000", null), voice);
+      twilio.verify(call, voice);
+      assertThat(twilio.parse(call, voice)).isEmpty();
+      ClassLoader previous = Thread.currentThread().getContextClassLoader();
+      Thread.currentThread().setContextClassLoader(pluginLoader);
+      try {
+        assertThat(twilio.acknowledge(call, List.of(), voice).body())
+            .contains("<Response><Say>Hello &amp; welcome</Say><Hangup/></Response>");
+      } finally {
+        Thread.currentThread().setContextClassLoader(previous);
+      }
     } finally {
       // Not stopPlugins(): in PF4J 3.15.0 it throws ConcurrentModificationException (pf4j#656).
       for (PluginWrapper started : List.copyOf(manager.getStartedPlugins())) {

@@ -147,7 +147,8 @@ class TwilioParseTest {
   @Test
   void identifiesItself() {
     assertThat(connector.id()).isEqualTo("twilio");
-    assertThat(connector.endpoints()).containsExactlyInAnyOrder("sms", "whatsapp");
+    assertThat(connector.endpoints()).containsExactlyInAnyOrder("sms", "whatsapp", "status", "voice", "voice-gather",
+        "voice-recording", "voice-transcription", "voice-status");
   }
 
   private WebhookException refused(WebhookRequest r) {

@@ -153,6 +153,23 @@ class TwilioSendTest {
   }
 
   @Test
+  void asksForStatusCallbacksWhenTheTenantSaysWhere() throws Exception {
+    String callback = "https://hub.example.com/webhooks/acme/twilio/status";
+    ChannelSettings withCallback = new ChannelSettings("acme", Map.of("accountSid", ACME_SID,
+        "phoneNumbers", List.of("+15550006000"), "statusCallbackUrl", callback), Map.of("authToken", ACME_TOKEN));
+    connector.send(message("sms", "+14155550123", null, "hi", List.of()), withCallback);
+    assertThat(received.get(0).form().get("StatusCallback")).containsExactly(callback);
+
+    ChannelSettings broken = new ChannelSettings("acme", Map.of("accountSid", ACME_SID,
+        "phoneNumbers", List.of("+15550006000"), "statusCallbackUrl", "/webhooks/acme/twilio/status"),
+        Map.of("authToken", ACME_TOKEN));
+    IllegalStateException e = catchThrowableOfType(IllegalStateException.class,
+        () -> connector.send(message("sms", "+14155550123", null, "hi", List.of()), broken));
+    assertThat(e).hasMessageContaining("statusCallbackUrl").hasMessageContaining("/webhooks/acme/twilio/status");
+    assertThat(received).as("nothing sent with a broken callback").hasSize(1);
+  }
+
+  @Test
   void eachTenantSendsWithItsOwnCredentials() throws Exception {
     connector.send(message("sms", "+14155550123", null, "a", List.of()), tenant("acme", ACME_SID, ACME_TOKEN, "+15550006000"));
     connector.send(message("sms", "+14155550123", null, "b", List.of()), tenant("globex", GLOBEX_SID, GLOBEX_TOKEN, "+15550007000"));

@@ -109,8 +109,9 @@ class TwilioSimulateTest {
     ChannelSettings noToken = new ChannelSettings("acme", Map.of("phoneNumbers", "+15550006000"), Map.of());
     assertThatThrownBy(() -> connector.simulate(new SimulatedMessage("sms", URL, "+14155550123", null, "x"), noToken))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("authToken");
-    assertThatThrownBy(() -> connector.simulate(new SimulatedMessage("voice", URL, "+14155550123", null, "x"), settings))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("voice");
+    assertThatThrownBy(() -> connector.simulate(new SimulatedMessage("status", URL, "+14155550123", null, "x"), settings))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("status")
+        .hasMessageContaining("voice-transcription");
   }
 
   @Test
