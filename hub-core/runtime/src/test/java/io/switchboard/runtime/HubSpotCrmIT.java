@@ -221,5 +221,12 @@ class HubSpotCrmIT {
       }
     });
     assertThat(contactAttributes("erin@example.com").path("crm").path("owner").asText()).isEqualTo("sam");
+
+    // the contacts API finds the contact by its address as the CRM spelled it
+    JsonNode page = Json.MAPPER.readTree(hub.get("/api/v1/tenants/crm/contacts?address=Erin@Example.com", KEY).body());
+    assertThat(page.path("items")).hasSize(1);
+    assertThat(page.path("items").path(0).path("address").asText()).isEqualTo("erin@example.com");
+    assertThat(page.path("items").path(0).path("attributes").path("crm").path("plan").asText()).isEqualTo("enterprise");
+    assertThat(hub.get("/api/v1/tenants/crm/contacts", HubFixture.ACME_KEY).statusCode()).isEqualTo(404);
   }
 }

@@ -179,6 +179,14 @@ public final class HubRoutes extends RouteBuilder {
               "runs", "/api/v1/tenants/" + tenant + "/schedules"));
         });
 
+    from("platform-http:/api/v1/tenants/{tenant}/contacts" + OPTIONS + "&httpMethodRestrict=GET")
+        .routeId("api-contacts")
+        .process(e -> {
+          ReadApi api = readiness.services().readApi();
+          String tenant = api.authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, api.contacts(tenant, query(e, "address"), query(e, "limit"), query(e, "cursor")));
+        });
+
     from("platform-http:/api/v1/tenants/{tenant}/contacts/{id}" + OPTIONS + "&httpMethodRestrict=GET")
         .routeId("api-contact")
         .process(e -> {

@@ -115,6 +115,34 @@ public final class ReadApi {
     });
   }
 
+  /**
+   * A page of the tenant's contacts, most recently changed first, optionally only the one at
+   * {@code address} (an e-mail address, matched lower-cased, or a phone number in E.164).
+   */
+  public Map<String, Object> contacts(String tenant, String address, String limitParam, String cursorParam) {
+    String select = "select id, phone, display_name, attributes::text, created_at, updated_at from contacts where tenant_id = ?";
+    List<Object> filters = new ArrayList<>();
+    if (address != null && !address.isBlank()) {
+      select += " and phone = ?";
+      String a = address.strip();
+      filters.add(a.contains("@") ? a.toLowerCase(java.util.Locale.ROOT) : a);
+    }
+    return page(select, "updated_at", tenant, filters, limitParam, cursorParam, "updatedAt", rs -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", rs.getObject(1, UUID.class));
+      m.put("address", rs.getString(2));
+      m.put("displayName", rs.getString(3));
+      try {
+        m.put("attributes", Json.MAPPER.readTree(rs.getString(4)));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("stored contact attributes are not JSON", e);
+      }
+      m.put("createdAt", rs.getTimestamp(5).toInstant().toString());
+      m.put("updatedAt", rs.getTimestamp(6).toInstant().toString());
+      return m;
+    });
+  }
+
   private interface Row {
     Map<String, Object> map(ResultSet rs) throws SQLException;
   }
@@ -125,6 +153,12 @@ public final class ReadApi {
    */
   private Map<String, Object> page(String select, String timeColumn, String tenant, String limitParam,
       String cursorParam, String timeKey, Row row) {
+    return page(select, timeColumn, tenant, List.of(), limitParam, cursorParam, timeKey, row);
+  }
+
+  /** As above, {@code select} filtering on the tenant and then on {@code filters}, in order. */
+  private Map<String, Object> page(String select, String timeColumn, String tenant, List<Object> filters,
+      String limitParam, String cursorParam, String timeKey, Row row) {
     int limit = parseLimit(limitParam);
     Cursor cursor = cursorParam == null || cursorParam.isEmpty() ? null : Cursor.decode(cursorParam);
     String idColumn = timeColumn.contains(".") ? timeColumn.substring(0, timeColumn.indexOf('.') + 1) + "id" : "id";
@@ -134,6 +168,9 @@ public final class ReadApi {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       ps.setString(i++, tenant);
+      for (Object f : filters) {
+        ps.setObject(i++, f);
+      }
       if (cursor != null) {
         ps.setTimestamp(i++, Timestamp.from(cursor.receivedAt()));
         ps.setObject(i++, cursor.id());
