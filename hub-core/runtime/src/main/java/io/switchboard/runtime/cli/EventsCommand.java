@@ -38,8 +38,7 @@ final class EventsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
-    String servers = bootstrap != null ? bootstrap : config.get(SwitchboardConfig.KAFKA_BOOTSTRAP)
-        .orElse("127.0.0.1:" + config.require(SwitchboardConfig.KAFKA_EMBEDDED_PORT));
+    String servers = bootstrapServers(config, bootstrap);
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard-cli-" + UUID.randomUUID());
@@ -69,5 +68,11 @@ final class EventsCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** The Kafka a CLI command talks to: the option, else switchboard.kafka.bootstrap-servers, else the embedded broker. */
+  static String bootstrapServers(SwitchboardConfig config, String option) {
+    return option != null ? option : config.get(SwitchboardConfig.KAFKA_BOOTSTRAP)
+        .orElse("127.0.0.1:" + config.require(SwitchboardConfig.KAFKA_EMBEDDED_PORT));
   }
 }

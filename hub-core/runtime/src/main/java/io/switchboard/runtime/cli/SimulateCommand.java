@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
-    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class, SimulateCommand.Webhook.class})
+    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class, SimulateCommand.Webhook.class,
+        SimulateKafka.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
