@@ -37,6 +37,8 @@ class ChannelUpdatesIT {
   static HubFixture hub;
   static HttpServer twilio;
   static final AtomicInteger sent = new AtomicInteger();
+  /** The form bodies of the sends Twilio received. */
+  static final java.util.List<String> forms = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   static final String TOKEN = "upd-token";
   static final String KEY = "sb_upd_key";
@@ -47,6 +49,7 @@ class ChannelUpdatesIT {
     // Twilio's Messages API as it answers a send: 201 with the message's sid and status.
     twilio = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     twilio.createContext("/2010-04-01/Accounts/ACupd/Messages.json", ex -> {
+      forms.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       byte[] body = ("{\"sid\": \"SMupd" + sent.incrementAndGet() + "\", \"status\": \"queued\"}").getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(201, body.length);
@@ -66,7 +69,7 @@ class ChannelUpdatesIT {
         workflow:
           steps:
             - step: reply
-              config: {text: "Thanks, we got it."}
+              config: {text: "Thanks, we got it.", media: ["https://cdn.example.com/receipt-{{interaction.channel}}.png"]}
         """.formatted(KEY, NUMBER, TOKEN));
     hub.overrides.put("switchboard.plugins.twilio.api-base-url", "http://127.0.0.1:" + twilio.getAddress().getPort());
     hub.overrides.put("switchboard.actions.backoff-ms", "100");
@@ -139,6 +142,9 @@ class ChannelUpdatesIT {
     assertThat(reply.path("sendStatus").asText()).isEqualTo("done");
     assertThat(reply.path("to").asText()).isEqualTo("+15551239001");
     assertThat(reply.path("text").asText()).isEqualTo("Thanks, we got it.");
+    // the reply's media went to Twilio as MediaUrl, its template filled in
+    assertThat(forms).anySatisfy(f -> assertThat(f).contains("MediaUrl=https%3A%2F%2Fcdn.example.com%2Freceipt-sms.png")
+        .contains("Body=Thanks%2C+we+got+it."));
     assertThat(reply.path("deliveryStatus").asText()).isEqualTo("delivered");
     assertThat(reply.path("receipts")).hasSize(2);
     assertThat(reply.path("receipts").path(1).path("status").asText()).isEqualTo("sent");

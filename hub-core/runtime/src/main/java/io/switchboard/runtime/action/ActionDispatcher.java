@@ -220,7 +220,7 @@ public final class ActionDispatcher implements AutoCloseable {
       return Outcome.retry("connector '" + connectorId + "' is not started right now");
     }
     OutboundMessage m = new OutboundMessage(String.valueOf(p.get("channel")), String.valueOf(p.get("to")),
-        (String) p.get("from"), String.valueOf(p.get("text")), List.of(), d.id().toString(),
+        (String) p.get("from"), String.valueOf(p.get("text")), media(p.get("media")), d.id().toString(),
         threading(tenant.id(), p.get("inReplyTo")));
     try {
       OutboundMessage.Sent sent = PluginCalls.call(connector.get(), () -> connector.get().send(m, settings.get()));
@@ -230,6 +230,11 @@ public final class ActionDispatcher implements AutoCloseable {
     } catch (WebhookException e) {
       return refused(e);
     }
+  }
+
+  /** The media URLs a reply asked for (none for replies stored before replies could carry media). */
+  private static List<String> media(Object value) {
+    return value instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
   }
 
   /**

@@ -286,6 +286,33 @@ class WorkflowCompilerTest {
   }
 
   @Test
+  void aReplyCarriesMediaAndMayHaveNoText() throws Exception {
+    CompiledWorkflow w = compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: reply
+              config: {media: ["https://cdn.example.com/menu.pdf", "https://cdn.example.com/{{interaction.channel}}.png"]}
+        """));
+    assertThat(problems(w)).isEmpty();
+    var payload = run(w, "sms", "menu?").get(0).actions().get(0).payload();
+    assertThat(payload).containsEntry("text", "")
+        .containsEntry("media", List.of("https://cdn.example.com/menu.pdf", "https://cdn.example.com/sms.png"));
+
+    assertThat(problems(compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: reply
+              config: {text: "see attached", media: ["ftp://files.example.com/a.pdf"]}
+        """)))).singleElement().asString().contains("media[0]").contains("public http(s) URL");
+    assertThat(problems(compiler.compile(tenant("""
+        workflow:
+          steps:
+            - step: reply
+              config: {}
+        """)))).singleElement().asString().contains("text").contains("or give media");
+  }
+
+  @Test
   void aStepOfTheTenantsOwnPluginWinsOverTheHubStepOfThatName() throws Exception {
     CompiledWorkflow mine = compiler.compile(tenant("""
         plugins: [shadow]

@@ -7,6 +7,7 @@ import io.switchboard.pluginloader.StepConfigException;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.workflow.StepExecutions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,11 +16,24 @@ import java.util.Map;
  */
 final class ReplyStep implements BuiltinSteps.Builtin<ReplyStep.Config> {
 
-  /** @param text the reply; CEL expressions in double braces are filled in */
+  /**
+   * @param text the reply; CEL expressions in double braces are filled in
+   * @param media URLs of media to attach (MMS, WhatsApp image/document/audio, e-mail attachments); templates too
+   */
   record Config(
-      @JsonProperty(value = "text", required = true)
-      @JsonPropertyDescription("The reply text; {{ CEL expressions }} are filled in, e.g. {{contact.displayName}}")
-      String text) {}
+      @JsonProperty("text")
+      @JsonPropertyDescription("The reply text; {{ CEL expressions }} are filled in, e.g. {{contact.displayName}}. Required unless media is given")
+      String text,
+      @JsonProperty("media")
+      @JsonPropertyDescription("Public http(s) URLs of media to attach (at most 10), e.g. https://cdn.example.com/menu.pdf; templates too")
+      List<String> media) {
+
+    Config {
+      media = media == null ? List.of() : List.copyOf(media);
+    }
+  }
+
+  static final int MAX_MEDIA = 10;
 
   @Override
   public String name() {
@@ -33,17 +47,35 @@ final class ReplyStep implements BuiltinSteps.Builtin<ReplyStep.Config> {
 
   @Override
   public Step create(Config config, Tenant tenant) {
-    if (config.text() == null || config.text().isBlank()) {
-      throw new StepConfigException(name(), "text", "is required: the text to send back", null);
+    boolean noText = config.text() == null || config.text().isBlank();
+    if (noText && config.media().isEmpty()) {
+      throw new StepConfigException(name(), "text", "is required: the text to send back (or give media to attach)", null);
     }
-    if (config.text().length() > 1600) {
+    if (!noText && config.text().length() > 1600) {
       throw new StepConfigException(name(), "text", "is longer than 1600 characters, more than one SMS can carry", null);
     }
+    if (config.media().size() > MAX_MEDIA) {
+      throw new StepConfigException(name(), "media", "has " + config.media().size() + " URLs; providers take at most "
+          + MAX_MEDIA + " per message", null);
+    }
     Template text;
+    List<Template> media = new java.util.ArrayList<>();
     try {
-      text = Template.compile(config.text());
+      text = Template.compile(noText ? "" : config.text());
     } catch (IllegalArgumentException e) {
       throw new StepConfigException(name(), "text", e.getMessage(), e);
+    }
+    for (int k = 0; k < config.media().size(); k++) {
+      String url = config.media().get(k);
+      if (url == null || !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("{{"))) {
+        throw new StepConfigException(name(), "media[" + k + "]", "must be a public http(s) URL the provider can fetch, got '"
+            + url + "'", null);
+      }
+      try {
+        media.add(Template.compile(url));
+      } catch (IllegalArgumentException e) {
+        throw new StepConfigException(name(), "media[" + k + "]", e.getMessage(), e);
+      }
     }
     return execution -> {
       var i = execution.interaction();
@@ -54,7 +86,11 @@ final class ReplyStep implements BuiltinSteps.Builtin<ReplyStep.Config> {
       if (i.to() != null) {
         payload.put("from", i.to());
       }
-      payload.put("text", text.render(StepExecutions.variables(execution)));
+      var variables = StepExecutions.variables(execution);
+      payload.put("text", text.render(variables));
+      if (!media.isEmpty()) {
+        payload.put("media", media.stream().map(t -> t.render(variables)).toList());
+      }
       payload.put("inReplyTo", i.id().toString());
       execution.requestAction("reply", payload);
     };
