@@ -18,7 +18,7 @@ public final class Readiness {
   public record Services(WebhookIngress ingress, ReadApi readApi, AdminApi adminApi,
       io.switchboard.runtime.http.WorkflowApi workflowApi, io.switchboard.runtime.http.ScoresApi scoresApi,
       io.switchboard.runtime.scheduling.JobScheduler scheduler, io.switchboard.runtime.kb.KnowledgeApi knowledgeApi,
-      io.switchboard.runtime.subscriptions.Subscriptions subscriptions) {}
+      io.switchboard.runtime.subscriptions.Subscriptions subscriptions, io.switchboard.runtime.chat.WebChat webChat) {}
 
   private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
   private final Map<String, java.util.function.Supplier<?>> details = new LinkedHashMap<>();

@@ -173,7 +173,15 @@ public final class SwitchboardRuntime implements AutoCloseable {
       Spine spine = new Spine(bootstrap, Duration.ofMillis(config.intValue(SwitchboardConfig.KAFKA_SEND_TIMEOUT)));
       started.push(spine);
       PhoneNumbers phones = new PhoneNumbers(config.require(SwitchboardConfig.DEFAULT_REGION));
-      ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, plugins::connector, plugins::actionPerformer,
+      // web chat is built in (ADR 0010): its replies and handoffs are actions like any connector's
+      io.switchboard.runtime.chat.WebChat webChat = new io.switchboard.runtime.chat.WebChat(db.dataSource(), tenantDir::registry, spine);
+      io.switchboard.api.ChannelConnector chatConnector = webChat.connector();
+      io.switchboard.api.ActionPerformer chatHandoff = webChat.handoffPerformer();
+      java.util.function.Function<String, java.util.Optional<io.switchboard.api.ChannelConnector>> replyConnectors = id ->
+          io.switchboard.runtime.chat.WebChat.ID.equals(id) ? java.util.Optional.of(chatConnector) : plugins.connector(id);
+      java.util.function.Function<String, java.util.Optional<io.switchboard.api.ActionPerformer>> performers = type ->
+          io.switchboard.runtime.chat.WebChat.HANDOFF.equals(type) ? java.util.Optional.of(chatHandoff) : plugins.actionPerformer(type);
+      ActionDispatcher actions = track(new ActionDispatcher(db.dataSource(), tenantDir::registry, replyConnectors, performers,
           config.intValue(SwitchboardConfig.ACTIONS_MAX_ATTEMPTS), Duration.ofMillis(config.intValue(SwitchboardConfig.ACTIONS_BACKOFF))))
           .start();
       Scoring scoring = new Scoring();
@@ -216,6 +224,12 @@ public final class SwitchboardRuntime implements AutoCloseable {
           config.intValue(SwitchboardConfig.WEBHOOK_MAX_BODY));
       // mailboxes and other channels the hub fetches: kept in step with tenant files and plugins
       kafkaBridge.bind(ingress, deadLetters);
+      webChat.bind(ingress);
+      // the router camel-platform-http-main's server registered, named after its port
+      var router = camelContext().getRegistry()
+          .findByType(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.class).stream().findFirst()
+          .orElseThrow(() -> new IllegalStateException("the platform-http server registered no Vert.x router"));
+      new io.switchboard.runtime.chat.ChatEvents(webChat).install(router, router.vertx());
       // outgoing webhooks: the tenants' events fanned out to their subscriptions, delivered by the actions
       io.switchboard.runtime.subscriptions.Subscriptions subscriptions =
           new io.switchboard.runtime.subscriptions.Subscriptions(db.dataSource(), actions::wakeUp);
@@ -234,7 +248,7 @@ public final class SwitchboardRuntime implements AutoCloseable {
               stepFactories(builtins, plugins))),
           new ScoresApi(db.dataSource()), scheduler,
           new io.switchboard.runtime.kb.KnowledgeApi(knowledge, config.intValue(io.switchboard.runtime.kb.KnowledgeService.MAX_DOCUMENT_BYTES)),
-          subscriptions));
+          subscriptions, webChat));
       LOG.info("Switchboard ready in {} ms: http://{}:{} (connectors {})", (System.nanoTime() - t0) / 1_000_000,
           config.require(SwitchboardConfig.HTTP_HOST), config.require(SwitchboardConfig.HTTP_PORT),
           plugins.connectorIds());

@@ -25,7 +25,7 @@ class ReadinessTest {
     r.register("plugins", () -> true);
     r.register("pipeline", () -> true);
     assertThat(r.isReady()).as("components up, services not yet published").isFalse();
-    r.publish(new Readiness.Services(null, null, null, null, null, null, null, null));
+    r.publish(new Readiness.Services(null, null, null, null, null, null, null, null, null));
     assertThat(r.isReady()).isTrue();
 
     kafka.set(false);

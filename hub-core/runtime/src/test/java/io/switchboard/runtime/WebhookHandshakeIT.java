@@ -92,7 +92,7 @@ class WebhookHandshakeIT {
     WebhookIngress ingress = new WebhookIngress(() -> TenantRegistry.of(acme),
         id -> Optional.ofNullable(connectors.get(id)), null, null, 65536);
     Readiness readiness = new Readiness();
-    readiness.publish(new Readiness.Services(ingress, null, null, null, null, null, null, null));
+    readiness.publish(new Readiness.Services(ingress, null, null, null, null, null, null, null, null));
     int port = HubFixture.freePort();
     main = new Main();
     main.configure().addRoutesBuilder(new HubRoutes(readiness, new PublicUrl(""), new HubMetrics()));

@@ -304,6 +304,126 @@ public final class HubRoutes extends RouteBuilder {
           String tenant = readiness.services().readApi().authorize(segment(e, 3), authorization(e));
           HttpSupport.json(e, 202, java.util.Map.of("replayed", subscriptions().replay(tenant, segment(e, 5), null, null)));
         });
+
+    chatRoutes();
+  }
+
+  private static final String CHAT_MESSAGE_EXAMPLE = "{\"text\": \"Hi, where is my order?\", \"clientMessageId\": \"m-1\"}";
+  private static final int CHAT_MAX_BODY = 16_384;
+
+  /**
+   * Web chat (io.switchboard.runtime.chat): the widget's session API, authorised by the session's
+   * token and the tenant's allowed origins, and the agent API, by the tenant's API key. The event
+   * stream and CORS preflights are served by ChatEvents on the same router.
+   */
+  private void chatRoutes() {
+    from("platform-http:/chat/{tenant}/sessions?useBodyHandler=false").routeId("chat-sessions").process(e -> {
+      var req = e.getMessage(HttpMessage.class).getRequest();
+      var chat = webChat();
+      String tenant = segment(e, 1);
+      if (!"POST".equals(req.method().name())) {
+        refuse(req, "open a session with POST /chat/" + tenant + "/sessions");
+      }
+      checkOrigin(req, chat, tenant);
+      byte[] body = RawBody.read(req, CHAT_MAX_BODY, 30_000);
+      java.util.Map<String, Object> fields = body.length == 0 ? java.util.Map.of()
+          : io.switchboard.runtime.util.Json.MAPPER.convertValue(JsonBodies.object(body, "{\"name\": \"Dana\", \"email\": \"dana@example.com\"}"),
+              io.switchboard.runtime.util.Json.MAP);
+      HttpSupport.json(e, 201, chat.open(tenant, fields));
+    });
+
+    from("platform-http:/chat/{tenant}/sessions/{id}/messages?useBodyHandler=false").routeId("chat-messages").process(e -> {
+      var req = e.getMessage(HttpMessage.class).getRequest();
+      var chat = webChat();
+      String tenant = segment(e, 1);
+      String id = segment(e, 3);
+      checkOrigin(req, chat, tenant);
+      String auth = req.getHeader("Authorization");
+      io.switchboard.runtime.chat.WebChat.Session session;
+      try {
+        session = chat.authorize(tenant, id, auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null);
+      } catch (ApiError refused) {
+        req.handler(chunk -> { });
+        req.resume();
+        throw refused;
+      }
+      switch (req.method().name()) {
+        case "GET" -> {
+          req.resume();
+          HttpSupport.json(e, 200, chat.transcript(tenant, session.id(), query(e, "after"), query(e, "limit")));
+        }
+        case "POST" -> {
+          var fields = io.switchboard.runtime.util.Json.MAPPER.convertValue(
+              JsonBodies.object(RawBody.read(req, CHAT_MAX_BODY, 30_000), CHAT_MESSAGE_EXAMPLE), io.switchboard.runtime.util.Json.MAP);
+          java.util.Map<String, Object> out = chat.visitorMessage(session, fields);
+          HttpSupport.json(e, Boolean.TRUE.equals(out.get("duplicate")) ? 200 : 202, out);
+        }
+        default -> refuse(req, "use GET (the transcript) or POST (a message) on a session's messages");
+      }
+    });
+
+    from("platform-http:/api/v1/tenants/{tenant}/chat/sessions" + OPTIONS + "&httpMethodRestrict=GET").routeId("api-chat-sessions")
+        .process(e -> {
+          String tenant = readiness.services().readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, webChat().sessions(tenant, query(e, "status"), query(e, "limit"), query(e, "cursor")));
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/chat/sessions/{id}" + OPTIONS + "&httpMethodRestrict=GET").routeId("api-chat-session")
+        .process(e -> {
+          String tenant = readiness.services().readApi().authorize(segment(e, 3), authorization(e));
+          HttpSupport.json(e, 200, webChat().require(tenant, segment(e, 6)).view());
+        });
+
+    from("platform-http:/api/v1/tenants/{tenant}/chat/sessions/{id}/{action}?useBodyHandler=false").routeId("api-chat-session-action")
+        .process(e -> {
+          var req = e.getMessage(HttpMessage.class).getRequest();
+          String tenant = authorizeTenant(req, segment(e, 3));
+          String id = segment(e, 6);
+          String action = segment(e, 7);
+          var chat = webChat();
+          switch (req.method().name() + " " + action) {
+            case "GET messages" -> {
+              req.resume();
+              HttpSupport.json(e, 200, chat.transcript(tenant, chat.require(tenant, id).id(), query(e, "after"), query(e, "limit")));
+            }
+            case "POST messages" -> HttpSupport.json(e, 201, chat.agentReply(tenant, id,
+                jsonBody(req, "{\"text\": \"Hi, I'm Sam from support\", \"agent\": \"sam\"}")));
+            case "POST handoff" -> {
+              byte[] body = RawBody.read(req, CHAT_MAX_BODY, 30_000);
+              var fields = body.length == 0 ? java.util.Map.<String, Object>of() : io.switchboard.runtime.util.Json.MAPPER.convertValue(
+                  JsonBodies.object(body, "{\"notice\": \"Sam will be with you in a minute\"}"), io.switchboard.runtime.util.Json.MAP);
+              Object notice = fields.get("notice");
+              HttpSupport.json(e, 200, chat.handoff(tenant, id, notice == null ? null : notice.toString(), "agent api"));
+            }
+            case "POST close" -> {
+              req.resume();
+              HttpSupport.json(e, 200, chat.close(tenant, id));
+            }
+            default -> {
+              req.handler(chunk -> { });
+              req.resume();
+              throw ApiError.notFound("not_found", "use GET|POST .../messages, POST .../handoff or POST .../close on a chat session");
+            }
+          }
+        });
+  }
+
+  private io.switchboard.runtime.chat.WebChat webChat() {
+    return readiness.services().webChat();
+  }
+
+  /** 403 for a browser page the tenant did not allow (requests without Origin are not from a browser). */
+  private static void checkOrigin(io.vertx.core.http.HttpServerRequest req, io.switchboard.runtime.chat.WebChat chat, String tenant) {
+    try {
+      String origin = req.getHeader("Origin");
+      if (!chat.originAllowed(chat.settings(tenant), origin)) {
+        throw new ApiError(403, "origin_not_allowed", "add " + origin + " to channels.webchat.allowedOrigins of tenant '" + tenant + "'");
+      }
+    } catch (ApiError refused) {
+      req.handler(chunk -> { });
+      req.resume();
+      throw refused;
+    }
   }
 
   private static final String SUBSCRIPTION_EXAMPLE =

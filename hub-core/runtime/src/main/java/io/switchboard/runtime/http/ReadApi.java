@@ -143,7 +143,8 @@ public final class ReadApi {
     });
   }
 
-  private interface Row {
+  /** One row of a page as the API shows it. */
+  public interface Row {
     Map<String, Object> map(ResultSet rs) throws SQLException;
   }
 
@@ -156,9 +157,18 @@ public final class ReadApi {
     return page(select, timeColumn, tenant, List.of(), limitParam, cursorParam, timeKey, row);
   }
 
-  /** As above, {@code select} filtering on the tenant and then on {@code filters}, in order. */
   private Map<String, Object> page(String select, String timeColumn, String tenant, List<Object> filters,
       String limitParam, String cursorParam, String timeKey, Row row) {
+    return page(dataSource, select, timeColumn, tenant, filters, limitParam, cursorParam, timeKey, row);
+  }
+
+  /**
+   * One page {@code {items, nextCursor}} of {@code select}, which filters on the tenant and then on
+   * {@code filters} as its parameters, newest first by {@code timeColumn} and id, after the cursor;
+   * each row's {@code timeKey} and {@code id} make the next cursor.
+   */
+  public static Map<String, Object> page(DataSource dataSource, String select, String timeColumn, String tenant,
+      List<Object> filters, String limitParam, String cursorParam, String timeKey, Row row) {
     int limit = parseLimit(limitParam);
     Cursor cursor = cursorParam == null || cursorParam.isEmpty() ? null : Cursor.decode(cursorParam);
     String idColumn = timeColumn.contains(".") ? timeColumn.substring(0, timeColumn.indexOf('.') + 1) + "id" : "id";

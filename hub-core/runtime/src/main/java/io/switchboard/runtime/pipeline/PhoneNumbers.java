@@ -41,6 +41,9 @@ public final class PhoneNumbers {
    * ({@code whatsapp:+1555...}) dropped; the address as given when it is not a phone number.
    */
   public String contactAddress(String from) {
+    if (from.startsWith("webchat:")) {
+      return from; // a chat session, never a number (libphonenumber would read its hex digits as one)
+    }
     int colon = from.indexOf(':');
     String bare = colon > 0 && !from.startsWith("+") ? from.substring(colon + 1) : from;
     return toE164(bare).orElse(from);

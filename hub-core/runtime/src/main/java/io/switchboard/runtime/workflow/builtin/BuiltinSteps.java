@@ -49,7 +49,7 @@ public final class BuiltinSteps {
   private final Map<String, Builtin<?>> steps = new LinkedHashMap<>();
 
   public BuiltinSteps() {
-    for (Builtin<?> b : List.of(new SentimentStep(), new TagStep(), new SetStep(), new ReplyStep(), new WebhookStep(),
+    for (Builtin<?> b : List.of(new SentimentStep(), new TagStep(), new SetStep(), new ReplyStep(), new WebhookStep(), new ChatHandoffStep(),
         new io.switchboard.runtime.scoring.ScoreSteps.Lead(), new io.switchboard.runtime.scoring.ScoreSteps.Health())) {
       steps.put(b.name(), b);
     }
