@@ -26,7 +26,7 @@ import java.util.Set;
  * {@link InboundMessage#contactUpdate contact update} per handled event, keyed by the event's id
  * so that Stripe's redeliveries are stored once. The data object is read with stripe-java's models;
  * an event of another API version than the library's is read anyway ({@code deserializeUnsafe}),
- * since the few fields read here are the same in every version since 2020.
+ * since the few fields read here have kept their names and types across recent API versions.
  *
  * <p>The contact is addressed by e-mail when the object carries the customer's address (which also
  * links the customer id to that contact), else as {@code @billing.customerId=<cus_...>}, the id an
