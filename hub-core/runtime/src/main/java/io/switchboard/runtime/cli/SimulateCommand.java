@@ -23,8 +23,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code switchboard simulate}: sends a provider's request, signed as the provider would sign it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
-    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class, SimulateCommand.Webhook.class,
-        SimulateKafka.class})
+    subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class,
+        SimulateCommand.Stripe.class, SimulateCommand.Webhook.class, SimulateKafka.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
@@ -43,14 +43,18 @@ final class SimulateCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** Who contacts whom through the tenant's Twilio channel: the options every Twilio simulation shares. */
-  abstract static class TwilioContact implements Callable<Integer> {
+  /** The option every simulation has: whose channel it goes through. */
+  abstract static class TenantCommand implements Callable<Integer> {
 
     @ParentCommand
     SimulateCommand parent;
 
     @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
     String tenant;
+  }
+
+  /** Who contacts whom through the tenant's Twilio channel: the options every Twilio simulation shares. */
+  abstract static class TwilioContact extends TenantCommand {
 
     @Option(names = "--from", required = true, description = "Sender's (caller's) number, e.g. +15551230001.")
     String from;
@@ -102,14 +106,9 @@ final class SimulateCommand implements Runnable {
   @Command(name = "webhook", mixinStandardHelpOptions = true,
       description = {"Post the request a connector's provider would send, built and signed by the connector with",
           "the tenant's secrets: e.g. --connector email (a raw e-mail, X-Switchboard-Email-Signature),",
-          "--connector whatsapp-cloud (Meta's JSON, X-Hub-Signature-256). Prints the hub's answer."})
-  static final class Webhook implements Callable<Integer> {
-
-    @ParentCommand
-    SimulateCommand parent;
-
-    @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
-    String tenant;
+          "--connector whatsapp-cloud (Meta's JSON, X-Hub-Signature-256), --connector stripe (--from: a customer id,",
+          "--body: the event type). Prints the hub's answer."})
+  static final class Webhook extends TenantCommand {
 
     @Option(names = "--connector", required = true, description = "Connector id, e.g. email, whatsapp-cloud, twilio.")
     String connector;
@@ -129,6 +128,42 @@ final class SimulateCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return parent.send(connector, endpoint, tenant, from, to, body);
+    }
+  }
+
+  /**
+   * {@code switchboard simulate stripe}: a Stripe event about one customer, built and signed by
+   * the stripe connector with the tenant's {@code webhookSecret}, as Stripe posts it.
+   */
+  @Command(name = "stripe", mixinStandardHelpOptions = true,
+      description = {"Post a Stripe event exactly as Stripe would (its JSON, Stripe-Signature: t=...,v1=... with the",
+          "tenant's webhookSecret) to /webhooks/<tenant>/stripe/events, e.g. --event invoice.payment_failed",
+          "--customer cus_123. The hub turns it into the contact's billing state. Prints the hub's answer."})
+  static final class Stripe extends TenantCommand {
+
+    @Option(names = "--event", paramLabel = "TYPE", defaultValue = "invoice.payment_failed",
+        description = {"Event type (default: ${DEFAULT-VALUE}): customer.created|updated|deleted, invoice.paid,",
+            "invoice.payment_failed, customer.subscription.created|updated|deleted, checkout.session.completed,",
+            "charge.succeeded, charge.refunded, charge.dispute.created."})
+    String event;
+
+    @Option(names = "--customer", paramLabel = "ID", description = "The customer's id, e.g. cus_123 (default: a new one).")
+    String customer;
+
+    @Option(names = "--email", description = "The customer's e-mail address, where the event carries one (binds the contact).")
+    String email;
+
+    @Override
+    public Integer call() throws Exception {
+      if (customer != null && !customer.matches("cus_[A-Za-z0-9]+")) {
+        System.err.println("--customer takes a Stripe customer id such as cus_123, not '" + customer + "'");
+        return 2;
+      }
+      if (!event.matches("[a-z_]+(\\.[a-z_]+)+")) {
+        System.err.println("--event takes a Stripe event type such as invoice.payment_failed, not '" + event + "'");
+        return 2;
+      }
+      return parent.send("stripe", "events", tenant, customer, email, event);
     }
   }
 

@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code switchboard simulate voice}: its options, refused before anything is loaded or sent. */
+/** {@code switchboard simulate voice} and {@code stripe}: their options, refused before anything is loaded or sent. */
 class SimulateCommandTest {
 
   private final StringWriter err = new StringWriter();
@@ -50,6 +50,32 @@ class SimulateCommandTest {
   @Test
   void needsTheTenantAndTheCaller() {
     assertThat(run("voice", "--from", "+15551230001")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tenant");
+  }
+
+  @Test
+  void stripeIsASubcommandWithItsOptions() {
+    CommandLine stripe = new CommandLine(new SimulateCommand()).getSubcommands().get("stripe");
+    assertThat(stripe).isNotNull();
+    assertThat(stripe.getCommandSpec().optionsMap()).containsKeys("--tenant", "--event", "--customer", "--email");
+    assertThat(stripe.getCommandSpec().findOption("--event").defaultValue()).isEqualTo("invoice.payment_failed");
+  }
+
+  @Test
+  void stripeRefusesACustomerThatIsNotACustomerId() {
+    assertThat(run("stripe", "--tenant", "demo", "--customer", "dana@example.com")).isEqualTo(2);
+    assertThat(err.toString()).contains("--customer takes a Stripe customer id such as cus_123");
+  }
+
+  @Test
+  void stripeRefusesAnEventThatIsNotAnEventType() {
+    assertThat(run("stripe", "--tenant", "demo", "--customer", "cus_123", "--event", "payment failed")).isEqualTo(2);
+    assertThat(err.toString()).contains("--event takes a Stripe event type");
+  }
+
+  @Test
+  void stripeNeedsTheTenant() {
+    assertThat(run("stripe", "--customer", "cus_123")).isEqualTo(2);
     assertThat(err.toString()).contains("--tenant");
   }
 }
