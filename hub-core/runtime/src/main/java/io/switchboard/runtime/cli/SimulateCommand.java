@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send a realistic, correctly signed provider webhook to a running hub.",
     subcommands = {SimulateCommand.Sms.class, SimulateCommand.WhatsApp.class, SimulateCommand.Voice.class,
-        SimulateCommand.Stripe.class, SimulateCommand.Webhook.class, SimulateKafka.class})
+        SimulateCommand.Stripe.class, SimulateCommand.Webhook.class, SimulateKafka.class, SimulateChat.class})
 final class SimulateCommand implements Runnable {
 
   @Option(names = "--hub", paramLabel = "URL",
@@ -218,7 +218,7 @@ final class SimulateCommand implements Runnable {
       System.err.println("Tenant '" + tenantId + "' has no '" + connectorId + "' channel configured");
       return 2;
     }
-    String hubBase = strip(hub != null ? hub : "http://localhost:" + config.require(SwitchboardConfig.HTTP_PORT));
+    String hubBase = hubBase(config);
     String signedBase = strip(publicUrl != null ? publicUrl : config.get(SwitchboardConfig.PUBLIC_URL).orElse(hubBase));
     String path;
     WebhookRequest request;
@@ -278,6 +278,11 @@ final class SimulateCommand implements Runnable {
     System.out.println("POST " + target + " -> " + response.statusCode());
     System.out.println(response.body());
     return response.statusCode() / 100 == 2 ? 0 : 1;
+  }
+
+  /** The running hub's base URL: --hub, else localhost at switchboard.http.port. */
+  String hubBase(SwitchboardConfig config) {
+    return strip(hub != null ? hub : "http://localhost:" + config.require(SwitchboardConfig.HTTP_PORT));
   }
 
   private static String strip(String url) {

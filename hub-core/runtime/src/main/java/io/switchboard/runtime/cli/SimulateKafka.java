@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,12 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "kafka", mixinStandardHelpOptions = true,
     description = {"Produce one canonical JSON interaction to the tenant's inbound Kafka topic (the topic of its",
         "topic-to-inbound route), as an external system would. Prints the topic, partition and offset."})
-final class SimulateKafka implements Callable<Integer> {
+final class SimulateKafka extends SimulateCommand.TenantCommand {
 
   static final String TEMPLATE = "topic-to-inbound";
-
-  @Option(names = "--tenant", required = true, description = "Tenant id, e.g. demo.")
-  String tenant;
 
   @Option(names = "--topic", description = "The inbound topic (default: the tenant's only topic-to-inbound topic).")
   String topic;
