@@ -173,7 +173,7 @@ class KafkaBridgeIT {
       ok = io.switchboard.runtime.cli.SwitchboardCli.execute("simulate", "kafka", "--tenant", "bridge", "--from",
           "+15551230199", "--body", "simulated from the CLI", "--id", "sim-it-1",
           "--bootstrap-servers", hub.hub.kafkaBootstrapServers());
-      noRoute = io.switchboard.runtime.cli.SwitchboardCli.execute("simulate", "kafka", "--tenant", "demo", "--from",
+      noRoute = io.switchboard.runtime.cli.SwitchboardCli.execute("simulate", "kafka", "--tenant", "acme", "--from",
           "+15551230199", "--body", "x", "--bootstrap-servers", hub.hub.kafkaBootstrapServers());
     } finally {
       System.setOut(out);
@@ -187,7 +187,7 @@ class KafkaBridgeIT {
     assertThat(ok).as(problems.toString()).isZero();
     assertThat(printed.toString()).contains("Produced sim-it-1 to bridge.interactions-");
     assertThat(noRoute).isEqualTo(2);
-    assertThat(problems.toString()).contains("Tenant 'demo' declares no topic-to-inbound route");
+    assertThat(problems.toString()).contains("Tenant 'acme' declares no topic-to-inbound route");
     HubFixture.await("the simulated record to be stored", () -> {
       try {
         return hub.count("select count(*) from interactions where tenant_id = 'bridge' and provider_message_id = 'sim-it-1'"
