@@ -311,12 +311,14 @@ public final class WebChat {
       String clientId, UUID actionId) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      Long seq = insertMessage(c, tenant, session, direction, author, agent, text, clientId, actionId);
+      // the session's row lock first, then the entry's id: entries of one session commit in id order,
+      // so a stream that has read id n never misses an entry below n that commits later
       try (PreparedStatement ps = c.prepareStatement("update chat_sessions set updated_at = now() where tenant_id = ? and id = ?")) {
         ps.setString(1, tenant);
         ps.setObject(2, session);
         ps.executeUpdate();
       }
+      Long seq = insertMessage(c, tenant, session, direction, author, agent, text, clientId, actionId);
       c.commit();
       if (seq != null && "out".equals(direction)) {
         wake(tenant, session);
