@@ -87,7 +87,7 @@ public final class WebChat {
 
   /** A session as the APIs show it. */
   public record Session(String tenant, UUID id, String status, Map<String, Object> visitor, String agent,
-      Instant createdAt, Instant updatedAt) {
+      Instant createdAt, Instant updatedAt, String tokenHash) {
     public Map<String, Object> view() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sessionId", id);
@@ -172,8 +172,7 @@ public final class WebChat {
       throw new ApiError(401, "unauthorized", "send the session's token as 'Authorization: Bearer <token>' (or ?token= for EventSource)");
     }
     Session s = find(tenantId, sessionId).orElse(null);
-    String stored = s == null ? null : storedHash(tenantId, s.id());
-    if (stored == null || !MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
+    if (s == null || !MessageDigest.isEqual(s.tokenHash().getBytes(StandardCharsets.US_ASCII),
         hash(token.strip()).getBytes(StandardCharsets.US_ASCII))) {
       throw new ApiError(401, "unauthorized", "the token is not this session's");
     }
@@ -355,7 +354,7 @@ public final class WebChat {
     if (status != null && !Set.of("open", "agent", "closed").contains(status)) {
       throw ApiError.badRequest("invalid_parameter", "status must be open, agent or closed, got '" + status + "'");
     }
-    String select = "select tenant_id, id, status, visitor::text, agent, created_at, updated_at from chat_sessions"
+    String select = "select tenant_id, id, status, visitor::text, agent, created_at, updated_at, token_hash from chat_sessions"
         + " where tenant_id = ?" + (status == null ? "" : " and status = ?");
     Map<String, Object> page = ReadApi.page(dataSource, select, "updated_at", tenant,
         status == null ? List.of() : List.of(status), limitParam, cursorParam, "updatedAt", rs -> {
@@ -467,7 +466,8 @@ public final class WebChat {
       return Optional.empty();
     }
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "select tenant_id, id, status, visitor::text, agent, created_at, updated_at from chat_sessions where tenant_id = ? and id = ?")) {
+        "select tenant_id, id, status, visitor::text, agent, created_at, updated_at, token_hash from chat_sessions"
+            + " where tenant_id = ? and id = ?")) {
       ps.setString(1, tenant);
       ps.setObject(2, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -478,24 +478,11 @@ public final class WebChat {
     }
   }
 
-  private String storedHash(String tenant, UUID id) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "select token_hash from chat_sessions where tenant_id = ? and id = ?")) {
-      ps.setString(1, tenant);
-      ps.setObject(2, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
-  }
-
   private static Session session(ResultSet rs) throws SQLException {
     try {
       return new Session(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3),
           Json.MAPPER.readValue(rs.getString(4), Json.MAP), rs.getString(5), rs.getTimestamp(6).toInstant(),
-          rs.getTimestamp(7).toInstant());
+          rs.getTimestamp(7).toInstant(), rs.getString(8));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("stored visitor is not JSON", e);
     }

@@ -207,10 +207,8 @@ final class SimulateCommand implements Runnable {
 
   int send(String connectorId, String endpoint, String tenantId, String from, String to, String text) throws Exception {
     SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
-    TenantRegistry tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
-    Tenant tenant = tenants.find(tenantId).orElse(null);
+    Tenant tenant = tenant(config, tenantId);
     if (tenant == null) {
-      System.err.println("No tenant '" + tenantId + "' in " + config.path(SwitchboardConfig.TENANTS_DIR));
       return 2;
     }
     ChannelSettings settings = tenant.channel(connectorId).orElse(null);
@@ -278,6 +276,15 @@ final class SimulateCommand implements Runnable {
     System.out.println("POST " + target + " -> " + response.statusCode());
     System.out.println(response.body());
     return response.statusCode() / 100 == 2 ? 0 : 1;
+  }
+
+  /** The tenant of that id from the hub's tenant files; null, after saying so, when there is none. */
+  static Tenant tenant(SwitchboardConfig config, String tenantId) throws io.switchboard.runtime.tenant.TenantConfigException {
+    Tenant tenant = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv()).find(tenantId).orElse(null);
+    if (tenant == null) {
+      System.err.println("No tenant '" + tenantId + "' in " + config.path(SwitchboardConfig.TENANTS_DIR));
+    }
+    return tenant;
   }
 
   /** The running hub's base URL: --hub, else localhost at switchboard.http.port. */

@@ -3,7 +3,6 @@ package io.switchboard.runtime.cli;
 import io.switchboard.runtime.config.SwitchboardConfig;
 import io.switchboard.runtime.tenant.Tenant;
 import io.switchboard.runtime.tenant.TenantFile;
-import io.switchboard.runtime.tenant.TenantRegistry;
 import io.switchboard.runtime.util.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,10 +55,8 @@ final class SimulateKafka extends SimulateCommand.TenantCommand {
   @Override
   public Integer call() throws Exception {
     SwitchboardConfig config = SwitchboardConfig.fromEnvironment();
-    TenantRegistry tenants = TenantRegistry.load(config.path(SwitchboardConfig.TENANTS_DIR), System.getenv());
-    Tenant t = tenants.find(tenant).orElse(null);
+    Tenant t = SimulateCommand.tenant(config, tenant);
     if (t == null) {
-      System.err.println("No tenant '" + tenant + "' in " + config.path(SwitchboardConfig.TENANTS_DIR));
       return 2;
     }
     List<String> topics = t.routes().stream().filter(r -> TEMPLATE.equals(r.template()))

@@ -325,11 +325,8 @@ public final class HubRoutes extends RouteBuilder {
         refuse(req, "open a session with POST /chat/" + tenant + "/sessions");
       }
       checkOrigin(req, chat, tenant);
-      byte[] body = RawBody.read(req, CHAT_MAX_BODY, 30_000);
-      java.util.Map<String, Object> fields = body.length == 0 ? java.util.Map.of()
-          : io.switchboard.runtime.util.Json.MAPPER.convertValue(JsonBodies.object(body, "{\"name\": \"Dana\", \"email\": \"dana@example.com\"}"),
-              io.switchboard.runtime.util.Json.MAP);
-      HttpSupport.json(e, 201, chat.open(tenant, fields));
+      HttpSupport.json(e, 201, chat.open(tenant,
+          jsonBody(req, CHAT_MAX_BODY, "{\"name\": \"Dana\", \"email\": \"dana@example.com\"}", true)));
     });
 
     from("platform-http:/chat/{tenant}/sessions/{id}/messages?useBodyHandler=false").routeId("chat-messages").process(e -> {
@@ -353,9 +350,7 @@ public final class HubRoutes extends RouteBuilder {
           HttpSupport.json(e, 200, chat.transcript(tenant, session.id(), query(e, "after"), query(e, "limit")));
         }
         case "POST" -> {
-          var fields = io.switchboard.runtime.util.Json.MAPPER.convertValue(
-              JsonBodies.object(RawBody.read(req, CHAT_MAX_BODY, 30_000), CHAT_MESSAGE_EXAMPLE), io.switchboard.runtime.util.Json.MAP);
-          java.util.Map<String, Object> out = chat.visitorMessage(session, fields);
+          java.util.Map<String, Object> out = chat.visitorMessage(session, jsonBody(req, CHAT_MAX_BODY, CHAT_MESSAGE_EXAMPLE, false));
           HttpSupport.json(e, Boolean.TRUE.equals(out.get("duplicate")) ? 200 : 202, out);
         }
         default -> refuse(req, "use GET (the transcript) or POST (a message) on a session's messages");
@@ -389,9 +384,7 @@ public final class HubRoutes extends RouteBuilder {
             case "POST messages" -> HttpSupport.json(e, 201, chat.agentReply(tenant, id,
                 jsonBody(req, "{\"text\": \"Hi, I'm Sam from support\", \"agent\": \"sam\"}")));
             case "POST handoff" -> {
-              byte[] body = RawBody.read(req, CHAT_MAX_BODY, 30_000);
-              var fields = body.length == 0 ? java.util.Map.<String, Object>of() : io.switchboard.runtime.util.Json.MAPPER.convertValue(
-                  JsonBodies.object(body, "{\"notice\": \"Sam will be with you in a minute\"}"), io.switchboard.runtime.util.Json.MAP);
+              var fields = jsonBody(req, CHAT_MAX_BODY, "{\"notice\": \"Sam will be with you in a minute\"}", true);
               Object notice = fields.get("notice");
               HttpSupport.json(e, 200, chat.handoff(tenant, id, notice == null ? null : notice.toString(), "agent api"));
             }
@@ -435,7 +428,16 @@ public final class HubRoutes extends RouteBuilder {
 
   /** A JSON object body of at most 64 KiB, as a map; 400 naming an example when it is not one. */
   private static java.util.Map<String, Object> jsonBody(io.vertx.core.http.HttpServerRequest req, String example) {
-    byte[] body = RawBody.read(req, 65_536, 30_000);
+    return jsonBody(req, 65_536, example, false);
+  }
+
+  /** A JSON object body of at most {@code limit} bytes; with {@code optional}, an empty body is an empty map. */
+  private static java.util.Map<String, Object> jsonBody(io.vertx.core.http.HttpServerRequest req, int limit, String example,
+      boolean optional) {
+    byte[] body = RawBody.read(req, limit, 30_000);
+    if (optional && body.length == 0) {
+      return java.util.Map.of();
+    }
     return io.switchboard.runtime.util.Json.MAPPER.convertValue(JsonBodies.object(body, example),
         io.switchboard.runtime.util.Json.MAP);
   }

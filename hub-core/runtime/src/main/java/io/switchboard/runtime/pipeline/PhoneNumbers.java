@@ -37,15 +37,20 @@ public final class PhoneNumbers {
   }
 
   /**
-   * The address a contact is found by: the E.164 form of a sender's number, with any channel scheme
+   * The address a contact is found by: the E.164 form of a sender's number, with a phone scheme
    * ({@code whatsapp:+1555...}) dropped; the address as given when it is not a phone number.
    */
   public String contactAddress(String from) {
-    if (from.startsWith("webchat:")) {
-      return from; // a chat session, never a number (libphonenumber would read its hex digits as one)
-    }
     int colon = from.indexOf(':');
-    String bare = colon > 0 && !from.startsWith("+") ? from.substring(colon + 1) : from;
-    return toE164(bare).orElse(from);
+    if (colon > 0 && !from.startsWith("+")) {
+      // another scheme (webchat:<session>) is an address of its own: libphonenumber would read the
+      // digits of a session id as a number
+      return PHONE_SCHEMES.contains(from.substring(0, colon).toLowerCase(java.util.Locale.ROOT))
+          ? toE164(from.substring(colon + 1)).orElse(from) : from;
+    }
+    return toE164(from).orElse(from);
   }
+
+  /** Schemes in front of a phone number: {@code whatsapp:+1555...}, {@code tel:}, {@code sms:}. */
+  private static final java.util.Set<String> PHONE_SCHEMES = java.util.Set.of("whatsapp", "tel", "sms");
 }
